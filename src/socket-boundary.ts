@@ -1,0 +1,138 @@
+/**
+ * What the store knows about sockets rather than about itself: the WebSocket shape, listening,
+ * telling an application's direct `socket.close()` from an implementation's own, WHATWG close
+ * arguments, creating a default replacement and letting a socket go.
+ */
+import type { WebSocketLike } from "./types.js";
+
+const REQUIRED_FUNCTIONS = ["addEventListener", "removeEventListener", "send", "close"] as const;
+
+/** Why `value` is not a WebSocket the store can observe, or undefined when it is one. */
+export function describeSocketShapeProblem(value: unknown): string | undefined {
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return "not an object";
+  const socket = value as Record<string, unknown>;
+  for (const name of REQUIRED_FUNCTIONS) {
+    if (typeof socket[name] !== "function") return `${name} is not a function`;
+  }
+  const { readyState } = socket;
+  if (typeof readyState !== "number" || !(readyState === 0 || readyState === 1 || readyState === 2 || readyState === 3)) {
+    return "readyState is not 0, 1, 2 or 3";
+  }
+  return undefined;
+}
+
+/** A close code an application may pass to `close()` (WHATWG): absent, 1000, or an integer 3000–4999. */
+export function isApplicationCloseCode(code: unknown): boolean {
+  return code === undefined || code === 1000 || (typeof code === "number" && Number.isInteger(code) && code >= 3000 && code <= 4999);
+}
+
+const MAX_REASON_BYTES = 123;
+
+/** Why `(code, reason)` would be refused by a browser's `close()`, or undefined when both are fine. */
+export function describeCloseArgumentProblem(code: unknown, reason: unknown): string | undefined {
+  if (!isApplicationCloseCode(code)) return "close(code) must be 1000 or an integer from 3000 to 4999";
+  if (reason === undefined) return undefined;
+  if (typeof reason !== "string") return "close(code, reason) must be given a string reason";
+  if (new TextEncoder().encode(reason).length > MAX_REASON_BYTES) {
+    return `close(code, reason) reason must be at most ${MAX_REASON_BYTES} UTF-8 bytes`;
+  }
+  return undefined;
+}
+
+/**
+ * True when a `close()` call on the socket is the implementation's own rather than the
+ * application's: `ws` calls its public `close()` when it answers the server's close frame
+ * (`_closeFrameReceived`) and with codes an application may not use after a protocol error.
+ */
+function isImplementationClose(socket: WebSocketLike, code: unknown): boolean {
+  return (socket as { _closeFrameReceived?: unknown })._closeFrameReceived === true || !isApplicationCloseCode(code);
+}
+
+export interface SocketListeners {
+  open(event: unknown): void;
+  message(event: unknown): void;
+  error(event: unknown): void;
+  close(event: unknown): void;
+}
+
+export interface SocketAttachment {
+  /** Calls the socket's own `close` without it counting as the application's. */
+  closeAsStore(args: unknown[]): void;
+  /** Removes the listeners and restores the socket's `close`. */
+  detach(): void;
+}
+
+/**
+ * Listens to `socket` and wraps its `close` so that a direct call by the application is seen
+ * (`onApplicationClose` runs after the socket's own `close` returned; when it throws, nothing is
+ * reported and the exception reaches the caller). A socket whose `close` cannot be wrapped
+ * (frozen, proxied) still works; its direct closes then look like remote closes.
+ */
+export function attachSocket(socket: WebSocketLike, listeners: SocketListeners, onApplicationClose: () => void): SocketAttachment {
+  socket.addEventListener("open", listeners.open);
+  socket.addEventListener("message", listeners.message);
+  socket.addEventListener("error", listeners.error);
+  socket.addEventListener("close", listeners.close);
+
+  const originalClose = socket.close;
+  const ownClose = Object.getOwnPropertyDescriptor(socket, "close");
+  let observing = true;
+  const close = function close(...args: unknown[]): void {
+    Reflect.apply(originalClose, socket, args);
+    if (observing && !isImplementationClose(socket, args[0])) onApplicationClose();
+  };
+  let wrapped = false;
+  try {
+    (socket as { close: unknown }).close = close;
+    wrapped = socket.close === close;
+  } catch {
+    // Frozen or non-writable: direct closes will be judged like remote closes.
+  }
+
+  return {
+    closeAsStore(args) {
+      Reflect.apply(originalClose, socket, args);
+    },
+    detach() {
+      observing = false;
+      socket.removeEventListener("open", listeners.open);
+      socket.removeEventListener("message", listeners.message);
+      socket.removeEventListener("error", listeners.error);
+      socket.removeEventListener("close", listeners.close);
+      // Only undo our own wrapper; if someone wrapped it again, theirs stays (ours then just forwards).
+      if (!wrapped || socket.close !== close) return;
+      if (ownClose) Object.defineProperty(socket, "close", ownClose);
+      else delete (socket as { close?: unknown }).close;
+    },
+  };
+}
+
+/** The replacement made when no `createSocket` is given: same constructor, url, protocol and binaryType. */
+export function createDefaultReplacement(previous: WebSocketLike): unknown {
+  const Constructor = previous.constructor as new (url: string | undefined, protocols?: string) => WebSocketLike;
+  const socket = new Constructor(previous.url, previous.protocol || undefined);
+  if (previous.binaryType !== undefined && socket && typeof socket === "object") socket.binaryType = previous.binaryType;
+  return socket;
+}
+
+const ignore = (): void => {};
+
+/**
+ * Closes a socket the store obtained and no longer observes (after dispose, or delivered too late).
+ * Until its close event, an `error` listener stays on it: `ws` throws an unhandled `error` when
+ * a connecting socket is closed without one.
+ */
+export function closeAbandoned(socket: WebSocketLike): void {
+  if (socket.readyState !== 0 && socket.readyState !== 1) return;
+  const release = (): void => {
+    socket.removeEventListener("error", ignore);
+    socket.removeEventListener("close", release);
+  };
+  socket.addEventListener("error", ignore);
+  socket.addEventListener("close", release);
+  try {
+    socket.close();
+  } catch {
+    release();
+  }
+}

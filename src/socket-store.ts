@@ -1,0 +1,438 @@
+import { createActor, type Actor } from "xstate";
+import { connectionMachine, type ConnectionEmitted, type ConnectionEvent } from "../machines/connection.js";
+import { SocketStoreError } from "./errors.js";
+import { assertHandlers, assertSocket, resolveOptions, type ResolvedReconnect } from "./options.js";
+import { reportException } from "./report-exception.js";
+import {
+  attachSocket,
+  closeAbandoned,
+  createDefaultReplacement,
+  describeCloseArgumentProblem,
+  describeSocketShapeProblem,
+  type SocketAttachment,
+  type SocketListeners,
+} from "./socket-boundary.js";
+import { Topic } from "./topics.js";
+import type {
+  CloseEventLike,
+  CloseInfo,
+  ConnectionSnapshot,
+  ConnectionStatus,
+  EventLike,
+  MessageEventLike,
+  SocketStoreHandlers,
+  SocketStoreOptions,
+  TopicView,
+  WebSocketLike,
+} from "./types.js";
+
+const NO_HANDLERS: SocketStoreHandlers<any> = Object.freeze({});
+
+function statusOf(value: unknown): ConnectionStatus {
+  return (typeof value === "string" ? value : Object.keys(value as object)[0]) as ConnectionStatus;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+function assertListener(listener: unknown, name: string): asserts listener is () => void {
+  if (typeof listener !== "function") {
+    throw new SocketStoreError("ERR_INVALID_ARGUMENT", `SocketStore: ${name}(listener) must be given a function`);
+  }
+}
+
+/**
+ * Observes a WebSocket the application created: a connection status to subscribe to, messages
+ * routed to handlers and topics, `send()` that refuses when the socket is not open, and an
+ * opt-in bounded reconnect. The lifecycle is the `connectionMachine` statechart; this class only
+ * translates socket events into machine events and carries out what the machine asks for.
+ *
+ * @example
+ * const store = new SocketStore<{ price: number }>(new WebSocket(url), {
+ *   route: (event) => ({ topic: "price", value: JSON.parse(event.data).price }),
+ * }, { reconnect: { enabled: true } });
+ * store.subscribe(() => render(store.getSnapshot().status));
+ */
+export class SocketStore<Topics extends Record<string, unknown> = Record<string, unknown>> {
+  #socket: WebSocketLike;
+  readonly #original: WebSocketLike;
+  #handlers: SocketStoreHandlers<Topics>;
+  readonly #reconnect: ResolvedReconnect;
+  readonly #actor: Actor<typeof connectionMachine>;
+  #attachment: SocketAttachment;
+  #snapshot: ConnectionSnapshot;
+  #lastClose: CloseInfo | null = null;
+  #lastError: SocketStoreError | null = null;
+  readonly #listeners = new Set<() => void>();
+  readonly #topics = new Map<keyof Topics, Topic<any>>();
+  readonly #effects: ConnectionEmitted[] = [];
+  /** Identifies the factory call whose socket may still be taken over; late results are closed. */
+  #pendingReplacement: object | null = null;
+  readonly #socketListeners: SocketListeners = {
+    open: (event) => this.#handleOpen(event as EventLike),
+    message: (event) => this.#handleMessage(event as MessageEventLike),
+    error: (event) => this.#handleError(event),
+    close: (event) => this.#handleClose(event as CloseEventLike),
+  };
+
+  /**
+   * @param socket A WebSocket-like object (browser, `ws`, undici, mock-socket), in any readyState.
+   * @param handlers Optional callbacks and the topic `route`.
+   * @param options `reconnect` (opt-in with `enabled: true`) and `inspect`.
+   * @throws SocketStoreError `ERR_INVALID_ARGUMENT` naming the offending argument or option.
+   */
+  constructor(socket: WebSocketLike, handlers?: SocketStoreHandlers<Topics>, options?: SocketStoreOptions) {
+    assertSocket(socket);
+    assertHandlers(handlers);
+    const { reconnect, inspect } = resolveOptions(options);
+    this.#original = socket;
+    this.#socket = socket;
+    this.#handlers = handlers ?? NO_HANDLERS;
+    this.#reconnect = reconnect;
+    this.#actor = createActor(connectionMachine, {
+      input: { readyState: socket.readyState, reconnect },
+      inspect,
+      // Timers of the machine (backoff, stability window) fire outside any store call: settle
+      // after each so the store's snapshot and effects follow, outside XState's processing.
+      clock: {
+        setTimeout: (fire: () => void, ms: number) =>
+          setTimeout(() => {
+            fire();
+            this.#settle();
+          }, ms),
+        clearTimeout: (id: unknown) => clearTimeout(id as ReturnType<typeof setTimeout>),
+      },
+    });
+    this.#actor.on("*", (effect) => {
+      this.#effects.push(effect);
+    });
+    this.#actor.start();
+    this.#attachment = this.#attach(socket);
+    this.#snapshot = this.#buildSnapshot();
+  }
+
+  /** The socket observed now; it changes when a replacement is taken over. */
+  get socket(): WebSocketLike {
+    return this.#socket;
+  }
+
+  /** Same as `getSnapshot().status`. */
+  get status(): ConnectionStatus {
+    return this.#snapshot.status;
+  }
+
+  /** The current snapshot; the same object until something in it changes. */
+  getSnapshot = (): ConnectionSnapshot => this.#snapshot;
+
+  /**
+   * Runs `listener` after every change of the snapshot. Compatible with React's
+   * `useSyncExternalStore(store.subscribe, store.getSnapshot)`.
+   * @returns The function that unsubscribes.
+   */
+  subscribe = (listener: () => void): (() => void) => {
+    assertListener(listener, "subscribe");
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  };
+
+  /**
+   * The latest value of a topic (set by `handlers.route`) and its subscription. The same view
+   * object is returned for the same name. Values are never cleared by the store.
+   */
+  topic<K extends keyof Topics>(name: K): TopicView<Topics[K]> {
+    return this.#topic(name).view;
+  }
+
+  /**
+   * Sends while the store is `open`; nothing is queued.
+   * @throws SocketStoreError `ERR_SOCKET_NOT_OPEN` in any other status, `ERR_STORE_DISPOSED` after dispose().
+   */
+  send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+    if (this.#snapshot.status === "open" && this.#socket.readyState === 1 && !this.#isDisposed()) {
+      this.#socket.send(data);
+      return;
+    }
+    if (this.#isDisposed()) throw new SocketStoreError("ERR_STORE_DISPOSED", "SocketStore: send() after dispose()");
+    throw new SocketStoreError("ERR_SOCKET_NOT_OPEN", `SocketStore: send() while the store is ${this.#snapshot.status}`);
+  }
+
+  /**
+   * Closes for good: automatic retries stop (only `reconnect()` starts again). Accepts what the
+   * WHATWG `close()` accepts — code absent, 1000 or 3000–4999; reason up to 123 UTF-8 bytes —
+   * and passes its arguments on exactly as given. A no-op when closed or disposed.
+   * @throws SocketStoreError `ERR_INVALID_ARGUMENT` for other arguments (nothing changes).
+   */
+  close(code?: number, reason?: string): void {
+    if (this.#isDisposed()) return;
+    const problem = describeCloseArgumentProblem(code, reason);
+    if (problem) throw new SocketStoreError("ERR_INVALID_ARGUMENT", `SocketStore: ${problem}`);
+    // The socket's own close runs first: if it throws, the store has changed nothing.
+    if (this.#actor.getSnapshot().hasTag("live")) {
+      this.#attachment.closeAsStore(Array.prototype.slice.call(arguments, 0, 2));
+    }
+    this.#step({ type: "STORE.CLOSE" });
+  }
+
+  /**
+   * Starts a fresh outage now (attempt 1, no wait) from `closed`, `error` or `reconnecting`;
+   * does nothing while `connecting`, `open` or `closing`.
+   * @throws SocketStoreError `ERR_RECONNECT_DISABLED` without `reconnect.enabled === true`, `ERR_STORE_DISPOSED` after dispose().
+   */
+  reconnect(): void {
+    if (this.#isDisposed()) throw new SocketStoreError("ERR_STORE_DISPOSED", "SocketStore: reconnect() after dispose()");
+    if (!this.#reconnect.enabled) {
+      throw new SocketStoreError("ERR_RECONNECT_DISABLED", "SocketStore: reconnect() needs options.reconnect.enabled === true");
+    }
+    this.#step({ type: "STORE.RECONNECT" });
+  }
+
+  /**
+   * Removes every listener the store added, cancels any pending attempt, stops the machine and
+   * closes replacement sockets the store obtained (never the socket given to the constructor).
+   * No handler or subscriber runs afterwards; the snapshot stays as it was.
+   */
+  dispose(): void {
+    if (this.#isDisposed()) return;
+    this.#handlers = NO_HANDLERS;
+    this.#listeners.clear();
+    for (const topic of this.#topics.values()) topic.clearListeners();
+    this.#pendingReplacement = null;
+    this.#actor.send({ type: "DISPOSE" });
+    this.#effects.length = 0;
+    this.#attachment.detach();
+    if (this.#socket !== this.#original) closeAbandoned(this.#socket);
+  }
+
+  /** Same as `dispose()`, for `using store = new SocketStore(...)`. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  #isDisposed(): boolean {
+    return this.#actor.getSnapshot().status !== "active";
+  }
+
+  #attach(socket: WebSocketLike): SocketAttachment {
+    return attachSocket(socket, this.#socketListeners, () => this.#step({ type: "SOCKET.CLOSE_CALLED" }));
+  }
+
+  #topic(name: keyof Topics): Topic<any> {
+    let topic = this.#topics.get(name);
+    if (!topic) {
+      topic = new Topic((listener) => this.#notify(listener));
+      this.#topics.set(name, topic);
+    }
+    return topic;
+  }
+
+  // --- socket events -------------------------------------------------------------------------
+
+  #handleOpen(event: EventLike): void {
+    this.#step({ type: "SOCKET.OPENED" });
+    try {
+      this.#handlers.onOpen?.(event);
+    } catch (exception) {
+      reportException(exception);
+    }
+  }
+
+  // Messages change no status: they never pass through the machine.
+  #handleMessage(event: MessageEventLike): void {
+    const handlers = this.#handlers;
+    if (handlers.onMessage) {
+      try {
+        handlers.onMessage(event);
+      } catch (exception) {
+        reportException(exception);
+      }
+    }
+    // Re-read: onMessage may have disposed the store.
+    if (this.#handlers.route) this.#route(event);
+  }
+
+  #route(event: MessageEventLike): void {
+    let update: unknown;
+    try {
+      update = this.#handlers.route!(event);
+    } catch (exception) {
+      this.#report(new SocketStoreError("ERR_ROUTE", "SocketStore: handlers.route threw; the message's topic update was dropped", { cause: exception }));
+      return;
+    }
+    if (update === undefined) return;
+    if (typeof update !== "object" || update === null || !("topic" in update)) {
+      this.#report(new SocketStoreError("ERR_ROUTE", "SocketStore: handlers.route must return { topic, value } or undefined", { cause: update }));
+      return;
+    }
+    const { topic, value } = update as { topic: keyof Topics; value: unknown };
+    this.#topic(topic).set(value);
+  }
+
+  #handleError(event: unknown): void {
+    this.#report(new SocketStoreError("ERR_SOCKET_ERROR", "SocketStore: the socket reported an error event", { cause: event }));
+  }
+
+  #handleClose(event: CloseEventLike): void {
+    this.#lastClose = { code: event.code, reason: event.reason ?? "", wasClean: event.wasClean === true };
+    let retryOnClose: boolean | undefined;
+    let predicateException: { value: unknown } | undefined;
+    const predicate = this.#reconnect.retryOnClose;
+    if (predicate && this.#actor.getSnapshot().hasTag("asksRetryOnClose")) {
+      try {
+        retryOnClose = predicate(event) === true;
+      } catch (exception) {
+        retryOnClose = false;
+        predicateException = { value: exception };
+      }
+    }
+    this.#step({ type: "SOCKET.CLOSED", retryOnClose });
+    if (predicateException) {
+      this.#report(
+        new SocketStoreError("ERR_RETRY_PREDICATE", "SocketStore: options.reconnect.retryOnClose threw; the close was not retried", {
+          cause: predicateException.value,
+        }),
+      );
+    }
+    try {
+      this.#handlers.onClose?.(event);
+    } catch (exception) {
+      reportException(exception);
+    }
+  }
+
+  // --- machine ---------------------------------------------------------------------------------
+
+  #step(event: ConnectionEvent): void {
+    if (this.#isDisposed()) return;
+    this.#actor.send(event);
+    this.#settle();
+  }
+
+  /** Carries out what the machine asked for, then publishes the snapshot. */
+  #settle(): void {
+    let effect: ConnectionEmitted | undefined;
+    while ((effect = this.#effects.shift())) {
+      if (effect.type === "createReplacement") this.#createReplacement(effect.attempt);
+      else this.#report(new SocketStoreError("ERR_RECONNECT_EXHAUSTED", `SocketStore: gave up after ${effect.attempt} reconnect attempt(s)`));
+    }
+    this.#commit();
+  }
+
+  #createReplacement(attempt: number): void {
+    // Publish `connecting` first: a factory (and its failure report) sees the attempt's status.
+    this.#commit();
+    const request = {};
+    this.#pendingReplacement = request;
+    const previous = this.#socket;
+    const { createSocket } = this.#reconnect;
+    let result: unknown;
+    try {
+      result = createSocket ? createSocket({ attempt, previous, lastClose: this.#lastClose }) : createDefaultReplacement(previous);
+    } catch (exception) {
+      this.#replacementFailed(request, exception);
+      return;
+    }
+    if (isThenable(result)) {
+      result.then(
+        (socket) => this.#takeOver(request, socket),
+        (exception) => this.#replacementFailed(request, exception),
+      );
+    } else {
+      this.#takeOver(request, result);
+    }
+  }
+
+  #takeOver(request: object, socket: unknown): void {
+    const usable = describeSocketShapeProblem(socket) === undefined;
+    if (request !== this.#pendingReplacement) {
+      // Delivered after close() or dispose(): never observed, closed at once.
+      if (usable) closeAbandoned(socket as WebSocketLike);
+      return;
+    }
+    if (!usable) {
+      this.#replacementFailed(request, socket);
+      return;
+    }
+    const replacement = socket as WebSocketLike;
+    this.#pendingReplacement = null;
+    // Stop listening to the previous socket before listening to the replacement.
+    this.#attachment.detach();
+    this.#socket = replacement;
+    this.#attachment = this.#attach(replacement);
+    this.#step({ type: "REPLACEMENT.READY", readyState: replacement.readyState });
+  }
+
+  #replacementFailed(request: object, cause: unknown): void {
+    if (request !== this.#pendingReplacement) return;
+    this.#pendingReplacement = null;
+    const what = this.#reconnect.createSocket ? "options.reconnect.createSocket" : "the default socket factory";
+    this.#report(
+      new SocketStoreError("ERR_SOCKET_FACTORY", `SocketStore: ${what} threw, rejected or returned something that is not a WebSocket`, {
+        cause,
+      }),
+    );
+    this.#step({ type: "REPLACEMENT.FAILED" });
+  }
+
+  // --- publishing ------------------------------------------------------------------------------
+
+  #buildSnapshot(): ConnectionSnapshot {
+    const { value, context } = this.#actor.getSnapshot();
+    return Object.freeze({
+      status: statusOf(value),
+      attempt: context.attempt,
+      retryDelayMs: context.retryDelayMs,
+      lastClose: this.#lastClose,
+      lastError: this.#lastError,
+    });
+  }
+
+  /** Replaces the snapshot if anything in it changed, then notifies. */
+  #commit(): void {
+    if (this.#isDisposed()) return;
+    const previous = this.#snapshot;
+    const { value, context } = this.#actor.getSnapshot();
+    if (
+      statusOf(value) === previous.status &&
+      context.attempt === previous.attempt &&
+      context.retryDelayMs === previous.retryDelayMs &&
+      this.#lastClose === previous.lastClose &&
+      this.#lastError === previous.lastError
+    ) {
+      return;
+    }
+    const next = this.#buildSnapshot();
+    this.#snapshot = next;
+    if (next.status !== previous.status) {
+      try {
+        this.#handlers.onStatusChange?.(next, previous);
+      } catch (exception) {
+        reportException(exception);
+      }
+    }
+    for (const listener of this.#listeners) this.#notify(listener);
+  }
+
+  #notify(listener: () => void): void {
+    if (this.#isDisposed()) return;
+    try {
+      listener();
+    } catch (exception) {
+      reportException(exception);
+    }
+  }
+
+  /** Every error reaches `lastError` (published) before `onError` sees it. */
+  #report(error: SocketStoreError): void {
+    if (this.#isDisposed()) return;
+    this.#lastError = error;
+    this.#commit();
+    try {
+      this.#handlers.onError?.(error);
+    } catch (exception) {
+      reportException(exception);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import type { SocketStoreError } from "./errors.js";
+
+/** The status a UI shows. `reconnecting` and `error` only occur with reconnect enabled. */
+export type ConnectionStatus = "connecting" | "open" | "closing" | "closed" | "reconnecting" | "error";
+
+/** Any event the socket dispatches (only `type` is read by the store). */
+export interface EventLike {
+  readonly type: string;
+}
+
+/** A `close` event: browser `CloseEvent`, ws, undici and mock-socket all have this shape. */
+export interface CloseEventLike extends EventLike {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+
+/** A `message` event. */
+export interface MessageEventLike<Data = any> extends EventLike {
+  readonly data: Data;
+}
+
+/**
+ * The WHATWG WebSocket shape the store needs. Browser `WebSocket`, `ws`, undici's `WebSocket` and
+ * mock-socket all fit, without DOM typings. The store never uses `instanceof` on sockets or events.
+ */
+export interface WebSocketLike {
+  readonly readyState: number;
+  readonly url?: string;
+  readonly protocol?: string;
+  binaryType?: any;
+  addEventListener(type: string, listener: (event: any) => void): void;
+  removeEventListener(type: string, listener: (event: any) => void): void;
+  send(data: any): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** What the store saw of the most recent close event. */
+export interface CloseInfo {
+  code: number;
+  reason: string;
+  wasClean: boolean;
+}
+
+/** The store's state, immutable; `getSnapshot()` returns the same object until something changes. */
+export interface ConnectionSnapshot {
+  readonly status: ConnectionStatus;
+  /** Attempt number of the current (or last) outage; 0 when none happened or the last one succeeded. */
+  readonly attempt: number;
+  /** Delay of the pending attempt while `reconnecting`, else null. */
+  readonly retryDelayMs: number | null;
+  /** The most recent close event seen by the store. */
+  readonly lastClose: CloseInfo | null;
+  /** The most recent error reported through `onError`. */
+  readonly lastError: SocketStoreError | null;
+}
+
+/** What `reconnect.createSocket` is given. */
+export interface ReplacementContext {
+  /** 1..maxAttempts. */
+  attempt: number;
+  /** The socket that closed (read only; do not reuse its credentials blindly). */
+  previous: WebSocketLike;
+  /** null when the store never saw a close (reconnect() on a socket closed before construction). */
+  lastClose: CloseInfo | null;
+}
+
+/** Opt-in, bounded reconnect. Only `enabled: true` (the boolean) enables it. */
+export type SocketStoreReconnectOptions = {
+  enabled: true;
+  /** Replacement attempts per outage (an integer >= 1). @default 5 */
+  maxAttempts?: number;
+  /** @default "exponential" */
+  backoff?: "fixed" | "exponential";
+  /** Delay before attempt 1 (and every attempt with "fixed"), in ms. @default 250 */
+  initialDelayMs?: number;
+  /** Cap of the exponential delay, and how long a replacement must stay open to end an outage, in ms. @default 5000 */
+  maxDelayMs?: number;
+  /** Decides whether a close that the store did not start is retried; only `true` retries. */
+  retryOnClose?: (event: CloseEventLike) => boolean;
+  /** Creates the replacement socket (e.g. with fresh credentials). Default: same constructor, url, protocol and binaryType. */
+  createSocket?: (context: ReplacementContext) => WebSocketLike | Promise<WebSocketLike>;
+};
+
+/** One topic's new value, as returned by `handlers.route`. */
+export type TopicUpdate<Topics> = { [K in keyof Topics]: { topic: K; value: Topics[K] } }[keyof Topics];
+
+/** Callbacks; each is optional. Exceptions they throw are reported and never corrupt the store. */
+export interface SocketStoreHandlers<Topics extends Record<string, unknown>> {
+  onOpen?(event: EventLike): void;
+  onMessage?(event: MessageEventLike): void;
+  onClose?(event: CloseEventLike): void;
+  onError?(error: SocketStoreError): void;
+  onStatusChange?(next: ConnectionSnapshot, previous: ConnectionSnapshot): void;
+  /** Maps one message to a topic update; return undefined to leave topics untouched. */
+  route?(event: MessageEventLike): TopicUpdate<Topics> | undefined;
+}
+
+export interface SocketStoreOptions {
+  /** Disabled unless it is an object with `enabled === true`. @default false */
+  reconnect?: false | SocketStoreReconnectOptions;
+  /** Passed to XState's `createActor({ inspect })`, e.g. `createBrowserInspector().inspect`. */
+  inspect?: (event: unknown) => void;
+}
+
+/** A read-only view of one topic, usable with `useSyncExternalStore(topic.subscribe, topic.get)`. */
+export interface TopicView<Value> {
+  get(): Value | undefined;
+  subscribe(listener: () => void): () => void;
+}
