@@ -34,6 +34,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }
 
+export function assertListener(listener: unknown, method: string): asserts listener is () => void {
+  if (typeof listener !== "function") throw invalid(`${method}(listener) must be given a function`);
+}
+
 export function assertSocket(socket: unknown): asserts socket is WebSocketLike {
   const problem = describeSocketShapeProblem(socket);
   if (problem) throw invalid(`socket must be a WebSocket-like object: ${problem}`);

@@ -1,7 +1,7 @@
 import { createActor, type Actor } from "xstate";
 import { connectionMachine, type ConnectionEmitted, type ConnectionEvent } from "../machines/connection.js";
 import { SocketStoreError } from "./errors.js";
-import { assertHandlers, assertSocket, resolveOptions, type ResolvedReconnect } from "./options.js";
+import { assertHandlers, assertListener, assertSocket, resolveOptions, type ResolvedReconnect } from "./options.js";
 import { reportException } from "./report-exception.js";
 import {
   attachSocket,
@@ -34,12 +34,6 @@ function statusOf(value: unknown): ConnectionStatus {
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === "function";
-}
-
-function assertListener(listener: unknown, name: string): asserts listener is () => void {
-  if (typeof listener !== "function") {
-    throw new SocketStoreError("ERR_INVALID_ARGUMENT", `SocketStore: ${name}(listener) must be given a function`);
-  }
 }
 
 /**

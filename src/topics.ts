@@ -1,3 +1,4 @@
+import { assertListener } from "./options.js";
 import type { TopicView } from "./types.js";
 
 /** The latest value of one topic and who listens to it. */
@@ -10,6 +11,7 @@ export class Topic<Value> {
     this.view = {
       get: () => this.#value,
       subscribe: (listener) => {
+        assertListener(listener, "topic(name).subscribe");
         this.#listeners.add(listener);
         return () => {
           this.#listeners.delete(listener);
