@@ -193,7 +193,6 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     this.#handlers = NO_HANDLERS;
     this.#listeners.clear();
     for (const topic of this.#topics.values()) topic.clearListeners();
-    this.#pendingReplacement = null;
     this.#actor.send({ type: "DISPOSE" });
     this.#effects.length = 0;
     this.#attachment.detach();
@@ -340,7 +339,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
 
   #takeOver(request: object, socket: unknown): void {
     const usable = describeSocketShapeProblem(socket) === undefined;
-    if (request !== this.#pendingReplacement) {
+    if (!this.#awaits(request)) {
       // Delivered after close() or dispose(): never observed, closed at once.
       if (usable) closeAbandoned(socket as WebSocketLike);
       return;
@@ -358,8 +357,13 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     this.#step({ type: "REPLACEMENT.READY", readyState: replacement.readyState });
   }
 
+  /** True while the machine still waits for the socket of this factory call. */
+  #awaits(request: object): boolean {
+    return request === this.#pendingReplacement && this.#actor.getSnapshot().matches({ connecting: "creatingSocket" });
+  }
+
   #replacementFailed(request: object, cause: unknown): void {
-    if (request !== this.#pendingReplacement) return;
+    if (!this.#awaits(request)) return;
     this.#pendingReplacement = null;
     const what = this.#reconnect.createSocket ? "options.reconnect.createSocket" : "the default socket factory";
     this.#report(
