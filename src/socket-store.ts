@@ -316,6 +316,8 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   #createReplacement(attempt: number): void {
     // Publish `connecting` first: a factory (and its failure report) sees the attempt's status.
     this.#commit();
+    // A subscriber may have closed or disposed the store just now: then no socket is wanted.
+    if (!this.#actor.getSnapshot().matches({ connecting: "creatingSocket" })) return;
     const request = {};
     this.#pendingReplacement = request;
     const previous = this.#socket;
