@@ -27,7 +27,7 @@ function invalid(message: string): SocketStoreError {
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "number") return String(value);
-  return `a ${typeof value}`;
+  return typeof value === "object" || typeof value === "undefined" ? `an ${typeof value}` : `a ${typeof value}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -99,7 +99,12 @@ export interface SocketStoreHandlers<Topics extends Record<string, unknown>> {
 export interface SocketStoreOptions {
   /** Disabled unless it is an object with `enabled === true`. @default false */
   reconnect?: false | SocketStoreReconnectOptions;
-  /** Passed to XState's `createActor({ inspect })`, e.g. `createBrowserInspector().inspect`. */
+  /**
+   * Passed to XState's `createActor({ inspect })`: receives the actor's inspection events.
+   * @example
+   * const inspector = createBrowserInspector(); // @statelyai/inspect
+   * new SocketStore(socket, {}, { inspect: (event) => inspector.inspect.next?.(event as never) });
+   */
   inspect?: (event: unknown) => void;
 }
 

@@ -7,7 +7,7 @@ import {
   type SocketStoreReconnectOptions,
   type WebSocketLike,
 } from "../../src/index.js";
-import { Harness, STEP_MS, URL, countListeners, recordingHandlers } from "./harness.js";
+import { Harness, STEP_MS, URL, countListeners, recordingHandlers, type ServerSide } from "./harness.js";
 
 let harness: Harness;
 beforeEach(() => {
@@ -31,8 +31,8 @@ function drop(code = 1006, reason = "") {
 }
 
 /** A socket that stays where it is put, for factories. */
-function inertSocket(readyState: number): WebSocketLike & { close: ReturnType<typeof vi.fn> } {
-  return { readyState, addEventListener: vi.fn(), removeEventListener: vi.fn(), send: vi.fn(), close: vi.fn() };
+function inertSocket(readyState: number) {
+  return { readyState, addEventListener: vi.fn(), removeEventListener: vi.fn(), send: vi.fn(), close: vi.fn<(code?: number, reason?: string) => void>() };
 }
 
 const snapshotOf = (store: SocketStore) => {
@@ -407,7 +407,7 @@ describe("end of an outage", () => {
     const { log, handlers } = recordingHandlers(() => store);
     store = reconnecting({ maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 1000 }, handlers);
     harness.server.on("connection", (socket) => {
-      if (harness.connections.length > 1) setTimeout(() => socket.close({ code: 1011 }), 20);
+      if (harness.connections.length > 1) setTimeout(() => (socket as unknown as ServerSide).close({ code: 1011 }), 20);
     });
     drop();
     vi.advanceTimersByTime(60_000);

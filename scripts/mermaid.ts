@@ -1,0 +1,316 @@
+import { toDirectedGraph, type DirectedGraphNode } from "@xstate/graph";
+import { and, not, or, stateIn, type AnyStateMachine, type AnyStateNode } from "xstate";
+
+/** Options of {@link toMermaid}. */
+export interface MermaidOptions {
+  /**
+   * Layout direction of the diagram.
+   * @default "TB"
+   */
+  direction?: "TB" | "LR";
+  /**
+   * Mermaid layout engine. ELK routes arrows around compound states instead of through them;
+   * where a renderer lacks ELK (older Mermaid), Mermaid falls back to dagre.
+   * @default "elk"
+   */
+  layout?: "elk" | "dagre";
+  /**
+   * Append the actions of each transition to its label (`EVENT [guard] / actionA, actionB`),
+   * and list the entry/exit actions of atomic states inside their box.
+   * @default true
+   */
+  actions?: boolean;
+}
+
+type AnyTransition = AnyStateNode["transitions"] extends Map<string, Array<infer T>> ? T : never;
+
+interface Edge {
+  source: AnyStateNode;
+  target: AnyStateNode;
+  transition: AnyTransition;
+  label: string;
+}
+
+interface Arrow {
+  source: AnyStateNode;
+  target: AnyStateNode;
+  labels: string[];
+}
+
+// and/or/not/stateIn return functions told apart by their `check`; comparing with the helpers'
+// own `check` keeps working when a bundler renames the functions.
+const checkOf = (guard: unknown): unknown => (guard as { check?: unknown }).check;
+const andCheck = checkOf(and([]));
+const orCheck = checkOf(or([]));
+const notCheck = checkOf(not("guard"));
+const stateInCheck = checkOf(stateIn("state"));
+
+/**
+ * Renders an XState v5 machine as a Mermaid `stateDiagram-v2`.
+ *
+ * The state tree and the event and delayed transitions come from `@xstate/graph`'s
+ * `toDirectedGraph`; eventless (`always`) transitions, which it leaves out, are read from each
+ * state node. Every state is drawn (compound states as nested blocks, parallel regions separated
+ * by `--`), every level gets `[*] --> initial`, final states get `X --> [*]`, and transitions are
+ * labelled `EVENT [guard] / actions`: delays by name (`after backoff`), eventless transitions as
+ * `always [guard]`, an unguarded fallback after guarded alternatives as `[else]`. Transitions
+ * between the same two states share one arrow, a line each. A transition without a target
+ * (it changes no state) is listed inside its state's box, or in a note beside a compound state;
+ * the machine's own transitions start from an "any state" box. The text follows the order of
+ * the machine definition, so the same machine always gives the same text.
+ *
+ * @example
+ * ```ts
+ * writeFileSync("visualizations/connection.mmd", toMermaid(connectionMachine));
+ * ```
+ */
+export function toMermaid(machine: AnyStateMachine, options: MermaidOptions = {}): string {
+  const { direction = "TB", layout = "elk", actions: withActions = true } = options;
+  const graph = toDirectedGraph(machine);
+  const root = graph.stateNode;
+  const ids = assignMermaidIds(graph);
+  const idOf = (node: AnyStateNode): string => ids.get(node) ?? fail(`no Mermaid id for state #${node.id}`);
+
+  const edges = collectEdges(graph, withActions);
+  const isTargetless = (edge: Edge): boolean => edge.transition.target === undefined;
+  const targetlessLabels = (node: AnyStateNode): string[] =>
+    edges.filter((edge) => edge.source === node && isTargetless(edge)).map((edge) => edge.label);
+
+  const arrows = new Map<string, Arrow>();
+  for (const edge of edges) {
+    if (isTargetless(edge)) continue;
+    const target = drawnTarget(edge.source, edge.target);
+    const key = `${edge.source.id} -> ${target.id}`;
+    const arrow = arrows.get(key) ?? { source: edge.source, target, labels: [] };
+    arrow.labels.push(edge.label);
+    arrows.set(key, arrow);
+  }
+
+  // Mermaid wraps long labels at a fixed width, which splits one transition over several lines
+  // and makes merged labels ambiguous; each transition keeps its own line instead.
+  const config = ["config:", `  layout: ${layout}`, "  markdownAutoWrap: false"];
+  if (layout === "elk") config.push("  elk:", "    nodePlacementStrategy: NETWORK_SIMPLEX");
+  const lines = ["---", ...config, "---", "stateDiagram-v2"];
+  if (direction !== "TB") lines.push(`  direction ${direction}`);
+
+  const writeChildren = (parent: DirectedGraphNode, indent: string): void => {
+    const regions = parent.stateNode.type === "parallel";
+    const initial = parent.stateNode.initial?.target[0];
+    if (initial && !regions) lines.push(`${indent}[*] --> ${idOf(initial)}`);
+    parent.children.forEach((child, index) => {
+      if (regions && index > 0) lines.push(`${indent}--`);
+      writeState(child, indent);
+    });
+  };
+
+  const writeState = (node: DirectedGraphNode, indent: string): void => {
+    const stateNode = node.stateNode;
+    const id = idOf(stateNode);
+    const name = stateNode.type === "history" ? (stateNode.history === "deep" ? "H*" : "H") : stateNode.key;
+    const notes = [...(withActions ? entryExitLabels(stateNode) : []), ...targetlessLabels(stateNode)];
+    if (node.children.length > 0) {
+      lines.push(`${indent}state ${quote(name)} as ${id} {`);
+      writeChildren(node, `${indent}  `);
+      lines.push(`${indent}}`);
+      // A description line would replace a compound state's title, so these go in a note.
+      if (notes.length > 0) {
+        lines.push(`${indent}note right of ${id}`, ...notes.map((note) => `${indent}  ${note}`), `${indent}end note`);
+      }
+    } else {
+      lines.push(`${indent}state ${quote(name)} as ${id}`);
+      for (const note of notes) lines.push(`${indent}${id} : ${note}`);
+    }
+    if (stateNode.type === "final") lines.push(`${indent}${id} --> [*]`);
+  };
+
+  writeChildren(graph, "  ");
+
+  if (edges.some((edge) => edge.source === root)) {
+    const anyStateId = uniqueId("any_state", new Set(ids.values()));
+    ids.set(root, anyStateId);
+    lines.push(`  state "any state" as ${anyStateId}`);
+    for (const label of targetlessLabels(root)) lines.push(`  ${anyStateId} : ${label}`);
+    lines.push(`  class ${anyStateId} anyState`, "  classDef anyState stroke-dasharray: 4 4");
+  }
+
+  for (const { source, target, labels } of arrows.values()) {
+    lines.push(`  ${idOf(source)} --> ${idOf(target)} : ${labels.join("<br/>")}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Every transition of every state node, one edge per target, in definition order. */
+function collectEdges(graph: DirectedGraphNode, withActions: boolean): Edge[] {
+  const edges: Edge[] = [];
+  const add = (source: AnyStateNode, target: AnyStateNode, transition: AnyTransition, siblings: readonly AnyTransition[]) => {
+    const isFallback =
+      transition.guard === undefined && siblings.slice(0, siblings.indexOf(transition)).some((earlier) => earlier.guard !== undefined);
+    edges.push({ source, target, transition, label: transitionLabel(transition, { withActions, isFallback }) });
+  };
+  const visit = (node: DirectedGraphNode): void => {
+    const stateNode = node.stateNode;
+    for (const edge of node.edges) {
+      add(edge.source, edge.target, edge.transition, stateNode.transitions.get(edge.transition.eventType) ?? []);
+    }
+    const always: readonly AnyTransition[] = stateNode.always ?? [];
+    for (const transition of always) {
+      for (const target of transition.target ?? [stateNode]) add(stateNode, target, transition, always);
+    }
+    node.children.forEach(visit);
+  };
+  visit(graph);
+  return edges;
+}
+
+/**
+ * Entering a compound state from outside lands in its initial child, so an arrow to that child
+ * is drawn to the compound state itself: the statechart convention, and fewer arrows crossing
+ * into a box.
+ */
+function drawnTarget(source: AnyStateNode, target: AnyStateNode): AnyStateNode {
+  let drawn = target;
+  for (let parent = drawn.parent; parent?.parent && parent.initial?.target[0] === drawn; parent = drawn.parent) {
+    if (isWithin(source, parent)) break;
+    drawn = parent;
+  }
+  return drawn;
+}
+
+function isWithin(node: AnyStateNode, ancestor: AnyStateNode): boolean {
+  for (let current: AnyStateNode | undefined = node; current; current = current.parent) {
+    if (current === ancestor) return true;
+  }
+  return false;
+}
+
+/** `EVENT [guard] / actions`, escaped for a Mermaid label. */
+export function transitionLabel(
+  transition: AnyTransition,
+  { withActions = true, isFallback = false }: { withActions?: boolean; isFallback?: boolean } = {},
+): string {
+  let label = eventLabel(transition);
+  if (transition.guard !== undefined) label += ` [${guardLabel(transition.guard)}]`;
+  else if (isFallback) label += " [else]";
+  const actionNames = withActions ? transition.actions.map(actionLabel) : [];
+  if (actionNames.length > 0) label += ` / ${actionNames.join(", ")}`;
+  return escapeLabel(label);
+}
+
+function eventLabel(transition: AnyTransition): string {
+  const eventType: string = transition.eventType;
+  if (eventType === "") return "always";
+  const delay = (transition as { delay?: unknown }).delay;
+  if (eventType.startsWith("xstate.after.") && delay !== undefined) {
+    return typeof delay === "number" ? `after ${delay}ms` : `after ${String(delay)}`;
+  }
+  if (eventType.startsWith("xstate.done.state.")) return "onDone";
+  for (const [prefix, name] of [
+    ["xstate.done.actor.", "onDone"],
+    ["xstate.error.actor.", "onError"],
+    ["xstate.snapshot.", "onSnapshot"],
+  ] as const) {
+    if (eventType.startsWith(prefix)) return `${name}(${eventType.slice(prefix.length)})`;
+  }
+  return eventType;
+}
+
+/** A guard in logic notation: `a ∧ ¬b`, `a ∨ b`, `in("#id")`; nested `and`/`or` get parentheses. */
+export function guardLabel(guard: unknown, nested = false): string {
+  if (typeof guard === "string") return guard;
+  if (typeof guard === "function") {
+    const helper = guard as { guards?: unknown[]; stateValue?: unknown; name: string };
+    const check = checkOf(guard);
+    if (check === notCheck) return `¬${guardLabel(helper.guards?.[0], true)}`;
+    if (check === andCheck || check === orCheck) {
+      const operands = (helper.guards ?? []).map((inner) => guardLabel(inner, true));
+      const text = operands.join(check === andCheck ? " ∧ " : " ∨ ");
+      return nested && operands.length > 1 ? `(${text})` : text;
+    }
+    if (check === stateInCheck) return `in(${JSON.stringify(helper.stateValue)})`;
+    return functionName(guard, "guard");
+  }
+  if (guard !== null && typeof guard === "object" && "type" in guard) return String(guard.type);
+  return String(guard);
+}
+
+function actionLabel(action: unknown): string {
+  if (typeof action === "string") return action;
+  if (typeof action === "function") {
+    const builtIn = (action as { type?: unknown }).type;
+    if (typeof builtIn === "string") return builtIn.replace(/^xstate\./, "");
+    return functionName(action, "actions");
+  }
+  if (action !== null && typeof action === "object" && "type" in action) return String(action.type);
+  return String(action);
+}
+
+// An inline function is anonymous, or named after the config key it was written under.
+function functionName(implementation: { name: string }, configKey: string): string {
+  const name = implementation.name;
+  return name && name !== configKey ? name : `inline ${configKey === "actions" ? "action" : configKey}`;
+}
+
+/**
+ * `entry / …` and `exit / …` of a state, without the raise/cancel pairs that XState adds to
+ * schedule the state's delayed transitions (those are drawn as `after` arrows).
+ */
+function entryExitLabels(stateNode: AnyStateNode): string[] {
+  const delayEvents = new Set<string>((stateNode.after ?? []).map((transition: AnyTransition) => transition.eventType));
+  const schedulesDelay = (action: unknown): boolean => {
+    const builtIn = action as { type?: unknown; id?: unknown; sendId?: unknown };
+    if (builtIn.type === "xstate.raise") return delayEvents.has(String(builtIn.id));
+    if (builtIn.type === "xstate.cancel") return delayEvents.has(String(builtIn.sendId));
+    return false;
+  };
+  const labels: string[] = [];
+  for (const [kind, list] of [
+    ["entry", stateNode.entry],
+    ["exit", stateNode.exit],
+  ] as const) {
+    const names = list.filter((action: unknown) => !schedulesDelay(action)).map(actionLabel);
+    if (names.length > 0) labels.push(escapeLabel(`${kind} / ${names.join(", ")}`));
+  }
+  return labels;
+}
+
+/** Mermaid ids from the state path (`connecting_socket`): letters, digits and `_` only. */
+function assignMermaidIds(graph: DirectedGraphNode): Map<AnyStateNode, string> {
+  const ids = new Map<AnyStateNode, string>();
+  const taken = new Set<string>();
+  const visit = (node: DirectedGraphNode): void => {
+    for (const child of node.children) {
+      const id = uniqueId(child.stateNode.path.map((segment: string) => segment.replace(/\W/g, "_")).join("_"), taken);
+      taken.add(id);
+      ids.set(child.stateNode, id);
+      visit(child);
+    }
+  };
+  visit(graph);
+  return ids;
+}
+
+const MERMAID_KEYWORDS = new Set(["state", "note", "end", "direction", "class", "classDef", "style", "click", "as"]);
+
+function uniqueId(base: string, taken: ReadonlySet<string>): string {
+  // Mermaid reads a keyword or an id starting with a digit as something else.
+  const safe = /^[A-Za-z]/.test(base) && !MERMAID_KEYWORDS.has(base) ? base : `s_${base}`;
+  let id = safe;
+  for (let suffix = 2; taken.has(id); suffix += 1) id = `${safe}_${suffix}`;
+  return id;
+}
+
+function quote(text: string): string {
+  return `"${text.replace(/"/g, "#quot;")}"`;
+}
+
+// `;` ends a Mermaid statement and `#` starts an entity code, even inside a label.
+function escapeLabel(label: string): string {
+  return label.replace(/[#;\n]/g, (character) => (character === "\n" ? " " : `#${character.charCodeAt(0)};`));
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+/** The block of README.md that holds the generated diagram: `npm run visualize` rewrites it. */
+export const README_DIAGRAM = /(<!-- statechart:begin -->)[\s\S]*?(<!-- statechart:end -->)/;

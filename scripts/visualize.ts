@@ -1,0 +1,83 @@
+/**
+ * `npm run visualize`: regenerates the committed diagrams from the connection statechart.
+ *
+ * - `visualizations/connection.mmd`: Mermaid text from `toMermaid(connectionMachine)`;
+ * - `visualizations/paths.md`: from `renderPathsMarkdown()` in `test/paths/paths-markdown.ts`,
+ *   when that module exists;
+ * - `visualizations/connection.svg` and `.png`: rendered by mermaid-cli with Debian's chromium
+ *   (`scripts/puppeteer-config.json`); no browser is ever downloaded.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { connectionMachine } from "../machines/connection";
+import { README_DIAGRAM, toMermaid } from "./mermaid";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const outputDir = join(root, "visualizations");
+const mermaidFile = join(outputDir, "connection.mmd");
+const svgFile = join(outputDir, "connection.svg");
+const pngFile = join(outputDir, "connection.png");
+const pathsFile = join(outputDir, "paths.md");
+const pathsModule = join(root, "test", "paths", "paths-markdown.ts");
+const puppeteerConfig = join(root, "scripts", "puppeteer-config.json");
+const mmdc = join(root, "node_modules", ".bin", "mmdc");
+
+const show = (file: string): string => relative(root, file);
+
+mkdirSync(outputDir, { recursive: true });
+writeFileSync(mermaidFile, toMermaid(connectionMachine));
+console.log(`wrote ${show(mermaidFile)}`);
+
+writeReadmeDiagram();
+await writePathsMarkdown();
+renderDiagrams();
+
+/** The README embeds the same Mermaid text between two markers (it renders on code hosts). */
+function writeReadmeDiagram(): void {
+  const readmeFile = join(root, "README.md");
+  const readme = readFileSync(readmeFile, "utf8");
+  const next = readme.replace(README_DIAGRAM, (_all, begin: string, end: string) => `${begin}\n\`\`\`mermaid\n${toMermaid(connectionMachine)}\`\`\`\n${end}`);
+  if (next === readme && !README_DIAGRAM.test(readme)) throw new Error("README.md lacks the statechart markers");
+  writeFileSync(readmeFile, next);
+  console.log(`updated the diagram in ${show(readmeFile)}`);
+}
+
+async function writePathsMarkdown(): Promise<void> {
+  // Checked up front rather than by catching the import's error, so that a failure inside an
+  // existing module is reported instead of being mistaken for its absence.
+  if (!existsSync(pathsModule)) {
+    console.log(`skipped ${show(pathsFile)}: ${show(pathsModule)} does not exist yet`);
+    return;
+  }
+  const { renderPathsMarkdown } = (await import(pathToFileURL(pathsModule).href)) as {
+    renderPathsMarkdown: () => string;
+  };
+  writeFileSync(pathsFile, renderPathsMarkdown());
+  console.log(`wrote ${show(pathsFile)}`);
+}
+
+function renderDiagrams(): void {
+  const { executablePath } = JSON.parse(readFileSync(puppeteerConfig, "utf8")) as { executablePath: string };
+  if (!existsSync(executablePath)) {
+    console.error(
+      `Rendering the diagram needs Chromium at ${executablePath} (see ${show(puppeteerConfig)}).\n` +
+        "Install it with: apt-get update && apt-get install -y chromium\n" +
+        `${show(mermaidFile)} is up to date; the SVG and PNG were not rendered.`,
+    );
+    process.exit(1);
+  }
+  const render = (output: string, extra: string[] = []): void => {
+    execFileSync(mmdc, ["-p", puppeteerConfig, "-i", mermaidFile, "-o", output, "-b", "white", "-q", ...extra], {
+      stdio: "inherit",
+      timeout: 120_000,
+    });
+    console.log(`wrote ${show(output)}`);
+  };
+  render(svgFile);
+  // mmdc scales the diagram down to the page width (800 px by default): a page as wide as the
+  // diagram keeps the PNG's text at its natural size.
+  const naturalWidth = Number(/<svg[^>]*max-width:\s*([\d.]+)px/.exec(readFileSync(svgFile, "utf8"))?.[1] ?? 0);
+  render(pngFile, ["-w", String(Math.max(800, Math.ceil(naturalWidth) + 32))]);
+}
