@@ -3,11 +3,11 @@ import { SocketStoreError } from "./errors.js";
 import { describeSocketShapeProblem } from "./socket-boundary.js";
 import type { SocketStoreHandlers, SocketStoreOptions, SocketStoreReconnectOptions, WebSocketLike } from "./types.js";
 
-/** The reconnect options after defaults, or null when reconnect is disabled. */
+/** The reconnect options after defaults (`enabled: false` when reconnect is off). */
 export type ResolvedReconnect = ConnectionInput["reconnect"] &
   Pick<SocketStoreReconnectOptions, "retryOnClose" | "createSocket">;
 
-const DISABLED: ConnectionInput["reconnect"] = {
+const DISABLED: ResolvedReconnect = {
   enabled: false,
   maxAttempts: 5,
   backoff: "exponential",
@@ -20,92 +20,66 @@ const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
 const HANDLER_NAMES = ["onOpen", "onMessage", "onClose", "onError", "onStatusChange", "route"] as const;
 
-function invalid(message: string): SocketStoreError {
-  return new SocketStoreError("ERR_INVALID_ARGUMENT", `SocketStore: ${message}`);
-}
-
 function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "number") return String(value);
-  return typeof value === "object" || typeof value === "undefined" ? `an ${typeof value}` : `a ${typeof value}`;
+  if (value === null || typeof value === "number") return String(value);
+  return /^[ou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+const isDelay = (value: unknown) => typeof value === "number" && value >= 0 && value <= MAX_TIMER_DELAY_MS;
+
+/** Throws ERR_INVALID_ARGUMENT naming `name` unless `valid`. The message never shows strings (they may be URLs). */
+function check(valid: boolean, name: string, expected: string, value: unknown): void {
+  if (!valid) throw new SocketStoreError("ERR_INVALID_ARGUMENT", `SocketStore: ${name} must be ${expected} (got ${describe(value)})`);
+}
+
+function checkFunction(name: string, value: unknown): void {
+  check(value === undefined || typeof value === "function", name, "a function when given", value);
 }
 
 export function assertListener(listener: unknown, method: string): asserts listener is () => void {
-  if (typeof listener !== "function") throw invalid(`${method}(listener) must be given a function`);
+  check(typeof listener === "function", `${method}(listener)`, "a function", listener);
 }
 
 export function assertSocket(socket: unknown): asserts socket is WebSocketLike {
   const problem = describeSocketShapeProblem(socket);
-  if (problem) throw invalid(`socket must be a WebSocket-like object: ${problem}`);
+  check(!problem, "socket", `a WebSocket-like object (${problem})`, socket);
 }
 
 export function assertHandlers(handlers: unknown): asserts handlers is SocketStoreHandlers<any> | undefined {
   if (handlers === undefined) return;
-  if (!isObject(handlers)) throw invalid(`handlers must be an object when given (got ${describe(handlers)})`);
-  for (const name of HANDLER_NAMES) {
-    const handler = handlers[name];
-    if (handler !== undefined && typeof handler !== "function") {
-      throw invalid(`handlers.${name} must be a function when given (got ${describe(handler)})`);
-    }
-  }
+  check(isObject(handlers), "handlers", "an object when given", handlers);
+  for (const name of HANDLER_NAMES) checkFunction(`handlers.${name}`, (handlers as Record<string, unknown>)[name]);
 }
 
 /** Validates `options` and applies the reconnect defaults (SPEC §4). */
 export function resolveOptions(options: unknown): { reconnect: ResolvedReconnect; inspect: SocketStoreOptions["inspect"] } {
   if (options === undefined) return { reconnect: DISABLED, inspect: undefined };
-  if (!isObject(options)) throw invalid(`options must be an object when given (got ${describe(options)})`);
-  const { inspect, reconnect } = options;
-  if (inspect !== undefined && typeof inspect !== "function") {
-    throw invalid(`options.inspect must be a function when given (got ${describe(inspect)})`);
-  }
+  check(isObject(options), "options", "an object when given", options);
+  const { inspect, reconnect } = options as Record<string, unknown>;
+  checkFunction("options.inspect", inspect);
   return { reconnect: resolveReconnect(reconnect), inspect: inspect as SocketStoreOptions["inspect"] };
 }
 
 function resolveReconnect(reconnect: unknown): ResolvedReconnect {
   // Strict opt-in: anything but an object whose `enabled` is the boolean true is "disabled" and not validated.
   if (!isObject(reconnect) || reconnect.enabled !== true) return DISABLED;
+  const resolved = { ...DISABLED, enabled: true } as Record<string, unknown>;
   // `undefined` means "use the default"; `null` is a bad value like any other.
-  const maxAttempts = reconnect.maxAttempts === undefined ? DISABLED.maxAttempts : reconnect.maxAttempts;
-  const backoff = reconnect.backoff === undefined ? DISABLED.backoff : reconnect.backoff;
-  const initialDelayMs = reconnect.initialDelayMs === undefined ? DISABLED.initialDelayMs : reconnect.initialDelayMs;
-  const maxDelayMs = reconnect.maxDelayMs === undefined ? DISABLED.maxDelayMs : reconnect.maxDelayMs;
-  if (typeof maxAttempts !== "number" || !Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw invalid(`options.reconnect.maxAttempts must be an integer >= 1 (got ${describe(reconnect.maxAttempts)})`);
-  }
-  if (backoff !== "fixed" && backoff !== "exponential") {
-    throw invalid(`options.reconnect.backoff must be "fixed" or "exponential"`);
-  }
-  assertDelay("initialDelayMs", initialDelayMs);
-  assertDelay("maxDelayMs", maxDelayMs);
-  if (backoff === "exponential" && initialDelayMs > maxDelayMs) {
-    throw invalid(
-      `options.reconnect.initialDelayMs (${initialDelayMs}) must not exceed options.reconnect.maxDelayMs (${maxDelayMs}) with exponential backoff`,
-    );
-  }
-  const { retryOnClose, createSocket } = reconnect;
-  if (retryOnClose !== undefined && typeof retryOnClose !== "function") {
-    throw invalid(`options.reconnect.retryOnClose must be a function when given (got ${describe(retryOnClose)})`);
-  }
-  if (createSocket !== undefined && typeof createSocket !== "function") {
-    throw invalid(`options.reconnect.createSocket must be a function when given (got ${describe(createSocket)})`);
-  }
-  return {
-    enabled: true,
-    maxAttempts,
-    backoff,
+  for (const [name, value] of Object.entries(reconnect)) if (value !== undefined) resolved[name] = value;
+  const { maxAttempts, backoff, initialDelayMs, maxDelayMs, retryOnClose, createSocket } = resolved;
+  const name = (option: string) => `options.reconnect.${option}`;
+  check(Number.isInteger(maxAttempts) && (maxAttempts as number) >= 1, name("maxAttempts"), "an integer >= 1", maxAttempts);
+  check(backoff === "fixed" || backoff === "exponential", name("backoff"), '"fixed" or "exponential"', backoff);
+  check(isDelay(initialDelayMs), name("initialDelayMs"), `a number of milliseconds from 0 to ${MAX_TIMER_DELAY_MS}`, initialDelayMs);
+  check(isDelay(maxDelayMs), name("maxDelayMs"), `a number of milliseconds from 0 to ${MAX_TIMER_DELAY_MS}`, maxDelayMs);
+  check(
+    backoff === "fixed" || (initialDelayMs as number) <= (maxDelayMs as number),
+    `${name("initialDelayMs")} (${initialDelayMs})`,
+    `at most ${name("maxDelayMs")} (${maxDelayMs}) with exponential backoff`,
     initialDelayMs,
-    maxDelayMs,
-    retryOnClose: retryOnClose as ResolvedReconnect["retryOnClose"],
-    createSocket: createSocket as ResolvedReconnect["createSocket"],
-  };
-}
-
-function assertDelay(name: string, value: unknown): asserts value is number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_TIMER_DELAY_MS) {
-    throw invalid(`options.reconnect.${name} must be a finite number of milliseconds from 0 to ${MAX_TIMER_DELAY_MS} (got ${describe(value)})`);
-  }
+  );
+  checkFunction(name("retryOnClose"), retryOnClose);
+  checkFunction(name("createSocket"), createSocket);
+  return resolved as ResolvedReconnect;
 }

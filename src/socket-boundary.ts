@@ -48,12 +48,9 @@ function isImplementationClose(socket: WebSocketLike, code: unknown): boolean {
   return (socket as { _closeFrameReceived?: unknown })._closeFrameReceived === true || !isApplicationCloseCode(code);
 }
 
-export interface SocketListeners {
-  open(event: unknown): void;
-  message(event: unknown): void;
-  error(event: unknown): void;
-  close(event: unknown): void;
-}
+const EVENT_TYPES = ["open", "message", "error", "close"] as const;
+
+export type SocketListeners = Record<(typeof EVENT_TYPES)[number], (event: any) => void>;
 
 export interface SocketAttachment {
   /** Calls the socket's own `close` without it counting as the application's. */
@@ -69,10 +66,7 @@ export interface SocketAttachment {
  * (frozen, proxied) still works; its direct closes then look like remote closes.
  */
 export function attachSocket(socket: WebSocketLike, listeners: SocketListeners, onApplicationClose: () => void): SocketAttachment {
-  socket.addEventListener("open", listeners.open);
-  socket.addEventListener("message", listeners.message);
-  socket.addEventListener("error", listeners.error);
-  socket.addEventListener("close", listeners.close);
+  for (const type of EVENT_TYPES) socket.addEventListener(type, listeners[type]);
 
   const originalClose = socket.close;
   const ownClose = Object.getOwnPropertyDescriptor(socket, "close");
@@ -95,10 +89,7 @@ export function attachSocket(socket: WebSocketLike, listeners: SocketListeners, 
     },
     detach() {
       observing = false;
-      socket.removeEventListener("open", listeners.open);
-      socket.removeEventListener("message", listeners.message);
-      socket.removeEventListener("error", listeners.error);
-      socket.removeEventListener("close", listeners.close);
+      for (const type of EVENT_TYPES) socket.removeEventListener(type, listeners[type]);
       // Only undo our own wrapper; if someone wrapped it again, theirs stays (ours then just forwards).
       if (!wrapped || socket.close !== close) return;
       if (ownClose) Object.defineProperty(socket, "close", ownClose);

@@ -1,6 +1,6 @@
 import { createActor, type Actor } from "xstate";
 import { connectionMachine, type ConnectionEmitted, type ConnectionEvent } from "../machines/connection.js";
-import { SocketStoreError } from "./errors.js";
+import { SocketStoreError, type SocketStoreErrorCode } from "./errors.js";
 import { assertHandlers, assertListener, assertSocket, resolveOptions, type ResolvedReconnect } from "./options.js";
 import { reportException } from "./report-exception.js";
 import {
@@ -64,10 +64,13 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   /** Identifies the factory call whose socket may still be taken over; late results are closed. */
   #pendingReplacement: object | null = null;
   readonly #socketListeners: SocketListeners = {
-    open: (event) => this.#handleOpen(event as EventLike),
-    message: (event) => this.#handleMessage(event as MessageEventLike),
-    error: (event) => this.#handleError(event),
-    close: (event) => this.#handleClose(event as CloseEventLike),
+    open: (event: EventLike) => {
+      this.#step({ type: "SOCKET.OPENED" });
+      this.#call("onOpen", event);
+    },
+    message: (event: MessageEventLike) => this.#handleMessage(event),
+    error: (event: unknown) => this.#report("ERR_SOCKET_ERROR", "the socket reported an error event", event),
+    close: (event: CloseEventLike) => this.#handleClose(event),
   };
 
   /**
@@ -223,15 +226,6 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
 
   // --- socket events -------------------------------------------------------------------------
 
-  #handleOpen(event: EventLike): void {
-    this.#step({ type: "SOCKET.OPENED" });
-    try {
-      this.#handlers.onOpen?.(event);
-    } catch (exception) {
-      reportException(exception);
-    }
-  }
-
   // Messages change no status: they never pass through the machine.
   #handleMessage(event: MessageEventLike): void {
     const handlers = this.#handlers;
@@ -251,20 +245,16 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     try {
       update = this.#handlers.route!(event);
     } catch (exception) {
-      this.#report(new SocketStoreError("ERR_ROUTE", "SocketStore: handlers.route threw; the message's topic update was dropped", { cause: exception }));
+      this.#report("ERR_ROUTE", "handlers.route threw", exception);
       return;
     }
     if (update === undefined) return;
     if (typeof update !== "object" || update === null || !("topic" in update)) {
-      this.#report(new SocketStoreError("ERR_ROUTE", "SocketStore: handlers.route must return { topic, value } or undefined", { cause: update }));
+      this.#report("ERR_ROUTE", "handlers.route returned neither { topic, value } nor undefined", update);
       return;
     }
     const { topic, value } = update as { topic: keyof Topics; value: unknown };
     this.#topic(topic).set(value);
-  }
-
-  #handleError(event: unknown): void {
-    this.#report(new SocketStoreError("ERR_SOCKET_ERROR", "SocketStore: the socket reported an error event", { cause: event }));
   }
 
   #handleClose(event: CloseEventLike): void {
@@ -281,18 +271,8 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
       }
     }
     this.#step({ type: "SOCKET.CLOSED", retryOnClose });
-    if (predicateException) {
-      this.#report(
-        new SocketStoreError("ERR_RETRY_PREDICATE", "SocketStore: options.reconnect.retryOnClose threw; the close was not retried", {
-          cause: predicateException.value,
-        }),
-      );
-    }
-    try {
-      this.#handlers.onClose?.(event);
-    } catch (exception) {
-      reportException(exception);
-    }
+    if (predicateException) this.#report("ERR_RETRY_PREDICATE", "options.reconnect.retryOnClose threw", predicateException.value);
+    this.#call("onClose", event);
   }
 
   // --- machine ---------------------------------------------------------------------------------
@@ -308,7 +288,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     let effect: ConnectionEmitted | undefined;
     while ((effect = this.#effects.shift())) {
       if (effect.type === "createReplacement") this.#createReplacement(effect.attempt);
-      else this.#report(new SocketStoreError("ERR_RECONNECT_EXHAUSTED", `SocketStore: gave up after ${effect.attempt} reconnect attempt(s)`));
+      else this.#report("ERR_RECONNECT_EXHAUSTED", `gave up after ${effect.attempt} reconnect attempt(s)`);
     }
     this.#commit();
   }
@@ -367,12 +347,8 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   #replacementFailed(request: object, cause: unknown): void {
     if (!this.#awaits(request)) return;
     this.#pendingReplacement = null;
-    const what = this.#reconnect.createSocket ? "options.reconnect.createSocket" : "the default socket factory";
-    this.#report(
-      new SocketStoreError("ERR_SOCKET_FACTORY", `SocketStore: ${what} threw, rejected or returned something that is not a WebSocket`, {
-        cause,
-      }),
-    );
+    const factory = this.#reconnect.createSocket ? "options.reconnect.createSocket" : "the default socket factory";
+    this.#report("ERR_SOCKET_FACTORY", `${factory} threw, rejected or gave no WebSocket`, cause);
     this.#step({ type: "REPLACEMENT.FAILED" });
   }
 
@@ -405,13 +381,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     }
     const next = this.#buildSnapshot();
     this.#snapshot = next;
-    if (next.status !== previous.status) {
-      try {
-        this.#handlers.onStatusChange?.(next, previous);
-      } catch (exception) {
-        reportException(exception);
-      }
-    }
+    if (next.status !== previous.status) this.#call("onStatusChange", next, previous);
     for (const listener of this.#listeners) this.#notify(listener);
   }
 
@@ -425,12 +395,19 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   }
 
   /** Every error reaches `lastError` (published) before `onError` sees it. */
-  #report(error: SocketStoreError): void {
+  #report(code: SocketStoreErrorCode, message: string, cause?: unknown): void {
     if (this.#isDisposed()) return;
+    const error = new SocketStoreError(code, `SocketStore: ${message}`, arguments.length > 2 ? { cause } : undefined);
     this.#lastError = error;
     this.#commit();
+    this.#call("onError", error);
+  }
+
+  /** Calls an application handler; what it throws is reported, never thrown into the store. */
+  #call<Name extends "onOpen" | "onClose" | "onError" | "onStatusChange">(name: Name, ...args: Parameters<NonNullable<SocketStoreHandlers<Topics>[Name]>>): void {
+    const handlers = this.#handlers;
     try {
-      this.#handlers.onError?.(error);
+      (handlers[name] as ((...args: unknown[]) => void) | undefined)?.apply(handlers, args);
     } catch (exception) {
       reportException(exception);
     }
