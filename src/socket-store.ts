@@ -89,7 +89,14 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     this.#reconnect = reconnect;
     this.#actor = createActor(connectionMachine, {
       input: { readyState: socket.readyState, reconnect },
-      inspect,
+      // An inspector that throws must not break the machine's processing.
+      inspect: inspect && ((event) => {
+        try {
+          inspect(event);
+        } catch (exception) {
+          reportException(exception);
+        }
+      }),
       // Timers of the machine (backoff, stability window) fire outside any store call: settle
       // after each so the store's snapshot and effects follow, outside XState's processing.
       clock: {

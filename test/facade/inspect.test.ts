@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SocketStore, type WebSocketLike } from "../../src/index.js";
 
 function socket(): WebSocketLike & { fire(type: string, extra?: object): void } {
@@ -39,5 +39,25 @@ describe("options.inspect", () => {
     observed.fire("message", { data: "x" });
     expect(messages).toEqual(["x"]);
     expect(events).toHaveLength(before);
+  });
+
+  it("that throws is reported and does not break the store", () => {
+    const reportError = vi.fn();
+    vi.stubGlobal("reportError", reportError);
+    try {
+      const observed = socket();
+      const store = new SocketStore(observed, {}, {
+        inspect: () => {
+          throw new Error("inspector bug");
+        },
+      });
+      observed.fire("open");
+      expect(store.status).toBe("open");
+      observed.fire("close", { code: 1000, reason: "", wasClean: true });
+      expect(store.status).toBe("closed");
+      expect(reportError).toHaveBeenCalledWith(expect.objectContaining({ message: "inspector bug" }));
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
