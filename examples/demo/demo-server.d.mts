@@ -1,0 +1,39 @@
+export declare const DEMO_CLOSE_CODES: readonly [1000, 1001, 1008, 4001, 4401];
+export declare const FLAP_CLOSE_CODE: 1012;
+
+export type DemoCloseCode = (typeof DEMO_CLOSE_CODES)[number];
+
+export interface DemoServerState {
+  clients: number;
+  refusing: boolean;
+  refusingForMs: number;
+  flapping: boolean;
+  flappingForMs: number;
+  accepted: number;
+  refused: number;
+  flapped: number;
+  dropped: number;
+  closed: number;
+}
+
+export interface DemoServer {
+  /** The page, e.g. `http://127.0.0.1:40123/`. */
+  url: string;
+  /** The WebSocket endpoint, e.g. `ws://127.0.0.1:40123/ws`. */
+  wsUrl: string;
+  port: number;
+  close(): Promise<void>;
+  /** Terminates every connection (no close frame: clients see 1006); returns how many. */
+  dropConnections(): number;
+  /** Closes every connection with a close frame carrying `code`; returns how many. */
+  closeConnections(code: DemoCloseCode, reason?: string): number;
+  /** Answers every upgrade with 401 for `seconds` (0 stops refusing). */
+  refuseUpgrades(seconds: number): void;
+  stopRefusing(): void;
+  /** Accepts every upgrade and closes it at once with 1012, for `seconds` (0 stops). */
+  flap(seconds: number): void;
+  stopFlapping(): void;
+  state(): DemoServerState;
+}
+
+export declare function startDemoServer(options?: { port?: number; tickMs?: number }): Promise<DemoServer>;

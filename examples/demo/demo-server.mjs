@@ -1,0 +1,238 @@
+// The demo server: one HTTP port serves the page, the built package and a WebSocket
+// endpoint whose faults can be triggered from the page, over HTTP, or from tests.
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { WebSocketServer } from "ws";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const projectRoot = resolve(here, "../..");
+const publicDir = join(here, "public");
+const packageDistDir = join(projectRoot, "dist");
+const xstateDistDir = join(projectRoot, "node_modules/xstate/dist");
+
+export const DEMO_CLOSE_CODES = Object.freeze([1000, 1001, 1008, 4001, 4401]);
+export const FLAP_CLOSE_CODE = 1012;
+const MAX_FAULT_SECONDS = 600;
+
+const contentTypes = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+};
+
+/** Static routes: only these files are served, so no request path reaches the file system. */
+function staticFile(pathname) {
+  if (pathname === "/" || pathname === "/index.html") return join(publicDir, "index.html");
+  if (pathname === "/app.js") return join(publicDir, "app.js");
+  if (pathname === "/style.css") return join(publicDir, "style.css");
+  if (pathname === "/socket-store/index.js") return join(packageDistDir, "index.js");
+  // xstate's ESM build imports its chunks relatively; production builds only.
+  const vendor = /^\/vendor\/xstate\/([A-Za-z0-9-]+\.esm\.js)$/.exec(pathname);
+  if (vendor && !vendor[1].includes("development")) return join(xstateDistDir, vendor[1]);
+  return null;
+}
+
+function extensionOf(path) {
+  const dot = path.lastIndexOf(".");
+  return dot === -1 ? "" : path.slice(dot);
+}
+
+function sendJson(response, status, body) {
+  response.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  response.end(JSON.stringify(body));
+}
+
+function parseSeconds(value) {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_FAULT_SECONDS) return null;
+  return seconds;
+}
+
+/**
+ * Starts the demo on 127.0.0.1.
+ * @param {{ port?: number, tickMs?: number }} [options] port 0 (default) picks a free one.
+ */
+export async function startDemoServer({ port = 0, tickMs = 1000 } = {}) {
+  let refusingUntil = 0;
+  let flappingUntil = 0;
+  const counters = { accepted: 0, refused: 0, flapped: 0, dropped: 0, closed: 0 };
+
+  const isRefusing = () => Date.now() < refusingUntil;
+  const isFlapping = () => Date.now() < flappingUntil;
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    verifyClient: (_info, done) => {
+      if (isRefusing()) {
+        counters.refused += 1;
+        done(false, 401, "Unauthorized");
+        return;
+      }
+      done(true);
+    },
+  });
+
+  const broadcast = (message) => {
+    const text = JSON.stringify(message);
+    for (const client of wss.clients) {
+      if (client.readyState === 1) client.send(text);
+    }
+  };
+
+  wss.on("connection", (client) => {
+    if (isFlapping()) {
+      counters.flapped += 1;
+      client.close(FLAP_CLOSE_CODE, "flapping");
+      return;
+    }
+    counters.accepted += 1;
+    client.on("error", () => {});
+    client.on("message", (data, isBinary) => {
+      const value = isBinary ? `<${data.length} bytes>` : data.toString();
+      client.send(JSON.stringify({ topic: "echo", value }));
+    });
+    // A fresh connection sees the clock at once instead of waiting for the next tick.
+    client.send(JSON.stringify({ topic: "clock", value: new Date().toISOString() }));
+  });
+
+  const ticker = setInterval(() => broadcast({ topic: "clock", value: new Date().toISOString() }), tickMs);
+
+  const controls = {
+    /** Terminates every connection (no close frame: clients see 1006). */
+    dropConnections() {
+      let count = 0;
+      for (const client of wss.clients) {
+        client.terminate();
+        count += 1;
+      }
+      counters.dropped += count;
+      return count;
+    },
+    /** Closes every connection with a close frame carrying `code`. */
+    closeConnections(code, reason = "closed by the demo server") {
+      if (!DEMO_CLOSE_CODES.includes(code)) throw new RangeError(`close code must be one of ${DEMO_CLOSE_CODES.join(", ")}`);
+      let count = 0;
+      for (const client of wss.clients) {
+        client.close(code, reason);
+        count += 1;
+      }
+      counters.closed += count;
+      return count;
+    },
+    /** Answers every upgrade with 401 for `seconds` (0 stops refusing). */
+    refuseUpgrades(seconds) {
+      refusingUntil = seconds > 0 ? Date.now() + seconds * 1000 : 0;
+    },
+    stopRefusing() {
+      refusingUntil = 0;
+    },
+    /** Accepts every upgrade and closes it at once, for `seconds` (0 stops flapping). */
+    flap(seconds) {
+      flappingUntil = seconds > 0 ? Date.now() + seconds * 1000 : 0;
+    },
+    stopFlapping() {
+      flappingUntil = 0;
+    },
+    state() {
+      return {
+        clients: wss.clients.size,
+        refusing: isRefusing(),
+        refusingForMs: Math.max(0, refusingUntil - Date.now()),
+        flapping: isFlapping(),
+        flappingForMs: Math.max(0, flappingUntil - Date.now()),
+        ...counters,
+      };
+    },
+  };
+
+  async function handleApi(request, response, url) {
+    if (request.method === "GET" && url.pathname === "/api/state") return sendJson(response, 200, controls.state());
+    if (request.method !== "POST") return sendJson(response, 405, { error: "use POST" });
+    switch (url.pathname) {
+      case "/api/drop":
+        return sendJson(response, 200, { dropped: controls.dropConnections() });
+      case "/api/close": {
+        const code = Number(url.searchParams.get("code"));
+        if (!DEMO_CLOSE_CODES.includes(code)) return sendJson(response, 400, { error: `code must be one of ${DEMO_CLOSE_CODES.join(", ")}` });
+        return sendJson(response, 200, { closed: controls.closeConnections(code) });
+      }
+      case "/api/refuse": {
+        const seconds = parseSeconds(url.searchParams.get("seconds") ?? "10");
+        if (seconds === null) return sendJson(response, 400, { error: `seconds must be 0..${MAX_FAULT_SECONDS}` });
+        controls.refuseUpgrades(seconds);
+        return sendJson(response, 200, controls.state());
+      }
+      case "/api/flap": {
+        const seconds = parseSeconds(url.searchParams.get("seconds") ?? "10");
+        if (seconds === null) return sendJson(response, 400, { error: `seconds must be 0..${MAX_FAULT_SECONDS}` });
+        controls.flap(seconds);
+        return sendJson(response, 200, controls.state());
+      }
+      default:
+        return sendJson(response, 404, { error: "unknown control" });
+    }
+  }
+
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    try {
+      if (url.pathname.startsWith("/api/")) return await handleApi(request, response, url);
+      const file = request.method === "GET" ? staticFile(url.pathname) : null;
+      if (!file) return sendJson(response, 404, { error: "not found" });
+      const body = await readFile(file);
+      response.writeHead(200, { "content-type": contentTypes[extensionOf(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+      response.end(body);
+    } catch (error) {
+      const missingBuild = error?.code === "ENOENT" && isPackagePath(url.pathname);
+      sendJson(response, missingBuild ? 503 : 500, {
+        error: missingBuild ? "dist/index.js is missing: run `npm run build` (or `npm start`)" : "server error",
+      });
+    }
+  });
+
+  server.on("upgrade", (request, socket, head) => {
+    const { pathname } = new URL(request.url ?? "/", "http://127.0.0.1");
+    if (pathname !== "/ws") {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (client) => wss.emit("connection", client, request));
+  });
+
+  await new Promise((resolveListen, rejectListen) => {
+    server.once("error", rejectListen);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", rejectListen);
+      resolveListen();
+    });
+  });
+
+  const address = server.address();
+  const boundPort = typeof address === "object" && address ? address.port : port;
+
+  let closing = null;
+  function close() {
+    closing ??= new Promise((resolveClose) => {
+      clearInterval(ticker);
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      server.close(() => resolveClose());
+    });
+    return closing;
+  }
+
+  return {
+    url: `http://127.0.0.1:${boundPort}/`,
+    wsUrl: `ws://127.0.0.1:${boundPort}/ws`,
+    port: boundPort,
+    close,
+    ...controls,
+  };
+}
+
+function isPackagePath(pathname) {
+  return pathname === "/socket-store/index.js";
+}

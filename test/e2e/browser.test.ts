@@ -1,0 +1,189 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startDemoServer, type DemoServer } from "../../examples/demo/demo-server.mjs";
+import { ensureBuiltPackage, projectRoot } from "./built-package";
+
+const CHROMIUM_PATH = "/usr/bin/chromium";
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+const SCREENSHOT_PATH = join(projectRoot, "test/artifacts/demo.png");
+// The page's policy: fixed 500 ms, 4 attempts, stable after 1000 ms.
+const MAX_ATTEMPTS = 4;
+const WAIT_MS = 10_000;
+
+const hasChromium = existsSync(CHROMIUM_PATH);
+if (!hasChromium) {
+  console.warn(`e2e: skipped — ${CHROMIUM_PATH} not found (apt-get install -y chromium)`);
+}
+
+describe.skipIf(!hasChromium)("the demo page in Chromium", () => {
+  let demo: DemoServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[];
+  let consoleLines: string[];
+
+  beforeAll(async () => {
+    await ensureBuiltPackage();
+    demo = await startDemoServer({ tickMs: 250 });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  beforeEach(async () => {
+    demo.stopRefusing();
+    demo.stopFlapping();
+    pageErrors = [];
+    consoleLines = [];
+    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.on("console", (message) => consoleLines.push(message.text()));
+    await page.goto(demo.url);
+  });
+
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  const statusIs = (status: string) =>
+    page.waitForSelector(`[data-testid="status"][data-status="${status}"]`, { timeout: WAIT_MS });
+  const transitionSeen = (from: string, to: string) =>
+    page.waitForSelector(`[data-testid="transition"][data-from="${from}"][data-to="${to}"]`, {
+      state: "attached",
+      timeout: WAIT_MS,
+    });
+  const transitions = () =>
+    page.$$eval('[data-testid="transition"]', (items) =>
+      items.map((item) => `${(item as HTMLElement).dataset.from}→${(item as HTMLElement).dataset.to}`).reverse(),
+    );
+  const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? "";
+
+  async function clockUpdatesAfter(previous: string): Promise<string> {
+    await page.waitForFunction(
+      (before) => {
+        const now = document.querySelector('[data-testid="clock"]')?.textContent ?? "";
+        return now !== before && now !== "–";
+      },
+      previous,
+      { timeout: WAIT_MS },
+    );
+    return text("clock");
+  }
+
+  /** The only console lines allowed are the browser's own socket warnings: the package writes nothing. */
+  function expectNoPackageOutput() {
+    expect(pageErrors).toEqual([]);
+    expect(consoleLines.filter((line) => !line.startsWith("WebSocket connection to"))).toEqual([]);
+  }
+
+  it("shows open once the socket connects, and the clock topic arrives", async () => {
+    await statusIs("open");
+    expect(await transitions()).toEqual(["connecting→open"]);
+    expect(await text("attempt")).toBe("0");
+    expect(await text("retry-delay")).toBe("–");
+    const firstTick = await clockUpdatesAfter("–");
+    expect(Number.isNaN(Date.parse(firstTick))).toBe(false);
+    expectNoPackageOutput();
+  });
+
+  it("goes reconnecting, then open again when the server drops the connection, and the clock keeps updating", async () => {
+    await statusIs("open");
+    expect(demo.dropConnections()).toBe(1);
+
+    await transitionSeen("open", "reconnecting");
+    await transitionSeen("connecting", "open");
+    await statusIs("open");
+    expect(await transitions()).toEqual(["connecting→open", "open→reconnecting", "reconnecting→connecting", "connecting→open"]);
+    expect(await text("last-close")).toContain("1006");
+
+    const afterReconnect = await text("clock");
+    await clockUpdatesAfter(afterReconnect);
+    // Once the replacement has stayed open for maxDelayMs the outage is over.
+    await page.waitForSelector('[data-testid="attempt"]:text-is("0")', { timeout: WAIT_MS });
+
+    await page.getByTestId("send-text").fill("after the drop");
+    await page.getByTestId("send").click();
+    await page.waitForSelector('[data-testid="echo"]:text-is("after the drop")', { timeout: WAIT_MS });
+    expectNoPackageOutput();
+  });
+
+  it("ends in error after the budget while the server refuses upgrades, and retry now opens again once it accepts", async () => {
+    await statusIs("open");
+    demo.refuseUpgrades(60);
+    demo.dropConnections();
+
+    await statusIs("error");
+    expect(await text("last-error")).toBe("ERR_RECONNECT_EXHAUSTED");
+    expect(await text("attempt")).toBe(`${MAX_ATTEMPTS} of ${MAX_ATTEMPTS}`);
+    const outage = (await transitions()).slice(1);
+    expect(outage.filter((step) => step === "reconnecting→connecting")).toHaveLength(MAX_ATTEMPTS);
+    expect(outage.at(-1)).toBe("connecting→error");
+
+    await page.getByTestId("send").click();
+    expect(await text("send-result")).toBe("ERR_SOCKET_NOT_OPEN");
+
+    demo.stopRefusing();
+    await page.getByTestId("retry").click();
+    await statusIs("open");
+    const afterRetry = await text("clock");
+    await clockUpdatesAfter(afterRetry);
+    await page.waitForSelector('[data-testid="server-state"]:has-text("healthy")', { timeout: WAIT_MS });
+
+    mkdirSync(join(projectRoot, "test/artifacts"), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT_PATH, fullPage: true });
+    expect(existsSync(SCREENSHOT_PATH)).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("stays closed after the close button, rejects sends with ERR_SOCKET_NOT_OPEN, and retry now opens again", async () => {
+    await statusIs("open");
+    await page.getByTestId("close").click();
+    await statusIs("closed");
+    expect(await transitions()).toEqual(["connecting→open", "open→closing", "closing→closed"]);
+
+    await page.getByTestId("send").click();
+    expect(await text("send-result")).toBe("ERR_SOCKET_NOT_OPEN");
+
+    await page.getByTestId("retry").click();
+    await statusIs("open");
+    await page.getByTestId("send").click();
+    expect(await text("send-result")).toBe("sent");
+    expectNoPackageOutput();
+  });
+
+  it("drives the server faults from the page's own buttons", async () => {
+    await statusIs("open");
+    await page.getByTestId("server-close-code").selectOption("4401");
+    await page.getByTestId("server-close").click();
+    await transitionSeen("open", "reconnecting");
+    await statusIs("open");
+    expect(await text("last-close")).toContain("4401");
+
+    await page.getByTestId("server-refuse-seconds").fill("60");
+    await page.getByTestId("server-refuse").click();
+    await page.waitForSelector('[data-testid="server-state"]:has-text("refusing")', { timeout: WAIT_MS });
+    await page.getByTestId("server-drop").click();
+    await statusIs("error");
+
+    await page.getByTestId("server-heal").click();
+    await page.waitForSelector('[data-testid="server-state"]:has-text("healthy")', { timeout: WAIT_MS });
+    await page.getByTestId("retry").click();
+    await statusIs("open");
+    expect(pageErrors).toEqual([]);
+  });
+});
