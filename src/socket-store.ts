@@ -68,7 +68,19 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
       this.#step({ type: "SOCKET.OPENED" });
       this.#call("onOpen", event);
     },
-    message: (event: MessageEventLike) => this.#handleMessage(event),
+    // Messages change no status: they never pass through the machine. Hot path: no extra call.
+    message: (event: MessageEventLike) => {
+      const handlers = this.#handlers;
+      if (handlers.onMessage) {
+        try {
+          handlers.onMessage(event);
+        } catch (exception) {
+          reportException(exception);
+        }
+      }
+      // Re-read: onMessage may have disposed the store.
+      if (this.#handlers.route) this.#route(event);
+    },
     error: (event: unknown) => this.#report("ERR_SOCKET_ERROR", "the socket reported an error event", event),
     close: (event: CloseEventLike) => this.#handleClose(event),
   };
@@ -232,20 +244,6 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   }
 
   // --- socket events -------------------------------------------------------------------------
-
-  // Messages change no status: they never pass through the machine.
-  #handleMessage(event: MessageEventLike): void {
-    const handlers = this.#handlers;
-    if (handlers.onMessage) {
-      try {
-        handlers.onMessage(event);
-      } catch (exception) {
-        reportException(exception);
-      }
-    }
-    // Re-read: onMessage may have disposed the store.
-    if (this.#handlers.route) this.#route(event);
-  }
 
   #route(event: MessageEventLike): void {
     let update: unknown;
