@@ -8,6 +8,16 @@ import { WebSocket, WebSocketServer } from "ws";
 
 const DROPS = 30;
 const CONFIGURED_DELAY_MS = 100;
+
+// reconnecting-websocket and its fork partysocket share these options.
+const FORK_OPTIONS = {
+  minReconnectionDelay: CONFIGURED_DELAY_MS,
+  maxReconnectionDelay: CONFIGURED_DELAY_MS,
+  reconnectionDelayGrowFactor: 1,
+  minUptime: 100,
+  maxRetries: 3,
+};
+
 // Longer than every subject's stability window (100 ms below), so each drop
 // starts a fresh outage instead of using up the attempt budget.
 const STABLE_MS = 150;
@@ -72,14 +82,7 @@ const delaySubjects = {
     note: "`minReconnectionDelay` = `maxReconnectionDelay` = 100, growth 1, `minUptime` 100, `maxRetries` 3",
     async start(url, _port, { onOpen, onClose }) {
       const { default: ReconnectingWebSocket } = await import("reconnecting-websocket");
-      const socket = new ReconnectingWebSocket(url, undefined, {
-        WebSocket,
-        minReconnectionDelay: CONFIGURED_DELAY_MS,
-        maxReconnectionDelay: CONFIGURED_DELAY_MS,
-        reconnectionDelayGrowFactor: 1,
-        minUptime: 100,
-        maxRetries: 3,
-      });
+      const socket = new ReconnectingWebSocket(url, undefined, { WebSocket, ...FORK_OPTIONS });
       socket.addEventListener("open", onOpen);
       socket.addEventListener("close", onClose);
       return () => socket.close();
@@ -94,11 +97,7 @@ const delaySubjects = {
         host: `127.0.0.1:${port}`,
         room: "bench",
         WebSocket,
-        minReconnectionDelay: CONFIGURED_DELAY_MS,
-        maxReconnectionDelay: CONFIGURED_DELAY_MS,
-        reconnectionDelayGrowFactor: 1,
-        minUptime: 100,
-        maxRetries: 3,
+        ...FORK_OPTIONS,
       });
       socket.addEventListener("open", onOpen);
       socket.addEventListener("close", onClose);
