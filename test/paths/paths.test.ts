@@ -1,0 +1,48 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { MACHINE_STATE_IDS, MACHINE_TRANSITION_KEYS, machineTransitionsAlong, statesOf } from "./machine-transitions.js";
+import { describeConfig, generateAllPaths } from "./model.js";
+import { replayPath } from "./replay.js";
+
+const generationStarted = performance.now();
+const generated = generateAllPaths();
+const generationMs = performance.now() - generationStarted;
+const countOf = (kind: string): number =>
+  generated.filter((group) => group.kind === kind).reduce((sum, group) => sum + group.paths.length, 0);
+console.log(
+  `paths: ${countOf("shortest")} shortest, ${countOf("transition")} transition, ${countOf("simple")} simple ` +
+    `(${generated.length} groups) generated from the statechart in ${Math.round(generationMs)} ms`,
+);
+
+describe("paths generated from the connection statechart", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  afterEach(() => {
+    vi.clearAllTimers();
+    vi.useRealTimers();
+  });
+
+  for (const { config, kind, paths } of generated) {
+    it(`replay every ${kind} path of "${describeConfig(config)}" on a SocketStore with the machine's status, attempt and retryDelayMs after each step`, async () => {
+      expect(paths.length).toBeGreaterThan(0);
+      for (const [index, path] of paths.entries()) {
+        await replayPath(config, path, `${kind} path ${index + 1} of ${paths.length}, ${describeConfig(config)}`);
+      }
+    });
+  }
+
+  it("take every transition of the machine definition, always and after included, and pass through every state", () => {
+    const taken = new Set<string>();
+    for (const { config, paths } of generated) {
+      for (const path of paths) for (const key of machineTransitionsAlong(config, path)) taken.add(key);
+    }
+    const untaken = MACHINE_TRANSITION_KEYS.filter((key) => !taken.has(key));
+    expect(untaken, "transitions no generated path takes").toEqual([]);
+    const visited = statesOf(taken);
+    expect(
+      MACHINE_STATE_IDS.filter((id) => !visited.has(id)),
+      "states no generated path passes through",
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,449 @@
+/**
+ * Replays a generated path against a real SocketStore observing a ControllableSocket, under
+ * vitest fake timers, and checks the store against the path's machine snapshot after every step.
+ */
+import { expect, vi } from "vitest";
+import {
+  isSocketStoreError,
+  SocketStore,
+  type CloseEventLike,
+  type ConnectionSnapshot,
+  type ReplacementContext,
+  type SocketStoreErrorCode,
+} from "../../src/index.js";
+import { ControllableSocket, type ReadyState } from "../support/controllable-socket.js";
+import { machineTransitionsAlong, transitionKeysOf } from "./machine-transitions.js";
+import { freshMemory, predicateAsked, rememberStep, specExpectation, type ExpectedView } from "./spec-oracle.js";
+import {
+  describeSteps,
+  predicateFor,
+  statusOf,
+  SYNC_FACTORY_OUTCOMES,
+  type FactoryOutcome,
+  type ModelEvent,
+  type ModelPath,
+  type ModelSnapshot,
+  type PathConfig,
+} from "./model.js";
+
+interface Deferred {
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+}
+
+interface FactoryCall {
+  context: ReplacementContext;
+  snapshot: ConnectionSnapshot;
+  outcome: FactoryOutcome | "pending";
+}
+
+const FAILING_OUTCOMES: ReadonlySet<FactoryOutcome> = new Set(["returnsNonSocket", "throws", "resolvesNonSocket", "rejects"]);
+
+/** The status the store is in while it reports each error (SPEC §4). */
+const STATUS_WHILE_REPORTING: Partial<Record<SocketStoreErrorCode, string>> = {
+  ERR_SOCKET_FACTORY: "connecting",
+  ERR_RECONNECT_EXHAUSTED: "error",
+};
+
+async function flushMicrotasks(): Promise<void> {
+  for (let round = 0; round < 5; round++) await Promise.resolve();
+}
+
+function timersExpectedIn(snapshot: ModelSnapshot): number {
+  return snapshot.matches("reconnecting") || snapshot.matches({ open: "settling" }) ? 1 : 0;
+}
+
+function isLive(snapshot: ModelSnapshot): boolean {
+  return snapshot.matches({ connecting: "socket" }) || snapshot.matches("open");
+}
+
+/**
+ * Replays `path` step by step. The store starts on a socket in `config.readyState`. A
+ * synchronous factory outcome is performed inside the step that asks for the socket (that is
+ * where the store calls the factory), so for that step the store is compared with the machine
+ * after the factory step; the factory itself checks what the store showed when it was called.
+ */
+export async function replayPath(config: PathConfig, path: ModelPath, name: string): Promise<void> {
+  expect(vi.getTimerCount(), "no timer pending before the path starts").toBe(0);
+  const steps = path.steps;
+  const reconnect = config.reconnect;
+  const original = new ControllableSocket(undefined, undefined, { readyState: config.readyState });
+  const sockets: ControllableSocket[] = [original];
+  const pending: Deferred[] = [];
+  const factoryCalls: FactoryCall[] = [];
+  const storeTransitions: string[] = [];
+  // Handlers only record: an exception thrown in a handler would be reported by the store, not fail the test.
+  const reported: Array<{ code: SocketStoreErrorCode; status: string }> = [];
+  const handlerProblems: string[] = [];
+  const publishedStatuses: string[] = [];
+  let onOpenCalls = 0;
+  let onCloseStatuses: string[] = [];
+  let predicateCalls = 0;
+  let nextFactoryOutcome: FactoryOutcome | "pending" = "pending";
+  let disposed = false;
+  let callsAfterDispose = 0;
+
+  const newSocket = (readyState: ReadyState): ControllableSocket => {
+    const socket = new ControllableSocket(undefined, undefined, { readyState });
+    sockets.push(socket);
+    return socket;
+  };
+  const createSocket = (context: ReplacementContext): unknown => {
+    const outcome = nextFactoryOutcome;
+    nextFactoryOutcome = "pending";
+    factoryCalls.push({ context, snapshot: store.getSnapshot(), outcome });
+    switch (outcome) {
+      case "returnsConnecting":
+        return newSocket(0);
+      case "returnsOpen":
+        return newSocket(1);
+      case "returnsClosing":
+        return newSocket(2);
+      case "returnsClosed":
+        return newSocket(3);
+      case "returnsNonSocket":
+        return { readyState: 1 };
+      case "throws":
+        throw new Error("createSocket failed");
+      default:
+        return new Promise((resolve, reject) => pending.push({ resolve, reject }));
+    }
+  };
+  const predicate = reconnect ? predicateFor(reconnect.predicate) : undefined;
+  const countedPredicate = predicate
+    ? (event: CloseEventLike): boolean => {
+        predicateCalls++;
+        return predicate(event);
+      }
+    : undefined;
+  const noteCall = (): void => {
+    if (disposed) callsAfterDispose++;
+  };
+
+  const store: SocketStore = new SocketStore(
+    original,
+    {
+      onOpen: () => {
+        noteCall();
+        onOpenCalls++;
+      },
+      onClose: () => {
+        noteCall();
+        onCloseStatuses.push(store.status);
+      },
+      onError: (error) => {
+        noteCall();
+        if (store.getSnapshot().lastError !== error) handlerProblems.push(`onError(${error.code}) did not see it as lastError`);
+        reported.push({ code: error.code, status: store.status });
+      },
+      onStatusChange: (next, previous) => {
+        noteCall();
+        if (next.status === previous.status) handlerProblems.push(`onStatusChange without a status change (${next.status})`);
+        if (next !== store.getSnapshot()) handlerProblems.push("onStatusChange got a snapshot that is not the published one");
+      },
+      onMessage: noteCall,
+    },
+    {
+      reconnect: reconnect && {
+        enabled: true,
+        maxAttempts: reconnect.maxAttempts,
+        backoff: reconnect.backoff,
+        initialDelayMs: reconnect.initialDelayMs,
+        maxDelayMs: reconnect.maxDelayMs,
+        ...(countedPredicate ? { retryOnClose: countedPredicate } : {}),
+        ...(reconnect.factory === "scripted" ? { createSocket: createSocket as never } : {}),
+      },
+      inspect: (event) => storeTransitions.push(...transitionKeysOf(event as never)),
+    },
+  );
+  store.subscribe(() => {
+    noteCall();
+    publishedStatuses.push(store.status);
+  });
+  const current = (): ControllableSocket => store.socket as ControllableSocket;
+  let expectedErrors: SocketStoreErrorCode[] = [];
+  let snapshotAtDispose: ConnectionSnapshot | undefined;
+  let lastErrorBefore = store.getSnapshot().lastError;
+
+  const where = (index: number): string =>
+    `${name}\n  path: ${describeSteps({ ...path, steps: path.steps.slice(0, index + 1) })}\n  after step ${index}`;
+
+  const expectStoreToMatch = (expected: ModelSnapshot, index: number): void => {
+    const at = where(index);
+    if (expected.status === "done") {
+      expect(store.getSnapshot(), `${at}: dispose() leaves the snapshot as it was`).toBe(snapshotAtDispose);
+    } else {
+      const { status, attempt, retryDelayMs } = store.getSnapshot();
+      expect({ status, attempt, retryDelayMs }, at).toEqual({
+        status: statusOf(expected),
+        attempt: expected.context.attempt,
+        retryDelayMs: expected.context.retryDelayMs,
+      });
+    }
+    expect(vi.getTimerCount(), `${at}: pending timers`).toBe(timersExpectedIn(expected));
+    expect(
+      reported.map(({ code }) => code),
+      `${at}: errors reported`,
+    ).toEqual(expectedErrors);
+    for (const { code, status } of reported) {
+      expect(status, `${at}: status while ${code} is reported`).toBe(STATUS_WHILE_REPORTING[code] ?? store.status);
+    }
+    const { lastError } = store.getSnapshot();
+    if (expectedErrors.length === 0) expect(lastError, `${at}: lastError changes only with a reported error`).toBe(lastErrorBefore);
+    else expect(lastError?.code, `${at}: lastError is the last reported error`).toBe(expectedErrors.at(-1));
+    lastErrorBefore = lastError;
+    reported.length = 0;
+    expectedErrors = [];
+    expect(handlerProblems, `${at}: what handlers saw`).toEqual([]);
+    const observed = sockets.filter((socket) => socket.listenerCount("message") > 0);
+    expect(observed.length, `${at}: sockets the store listens to`).toBe(disposed ? 0 : 1);
+    if (!disposed) expect(observed[0] === store.socket, `${at}: the store listens to the socket it exposes`).toBe(true);
+  };
+
+  expectStoreToMatch(steps[0]!.state, 0);
+  const memory = freshMemory();
+  const expectView = (view: ExpectedView, what: string): void => {
+    const { status, attempt, retryDelayMs } = store.getSnapshot();
+    expect({ status, attempt, retryDelayMs }, `${what} (by SPEC.md)`).toEqual(view);
+  };
+
+  for (let index = 1; index < steps.length; index++) {
+    const { event, state: expected } = steps[index]!;
+    const before = steps[index - 1]!.state;
+    const following = steps[index + 1]?.event;
+    const via = event.via;
+    const at = where(index);
+    const factoryCallsBefore = factoryCalls.length;
+    const socketBefore = store.socket;
+    const asksFactory = expected.matches({ connecting: "creatingSocket" }) && !before.matches({ connecting: "creatingSocket" });
+    const onOpenBefore = onOpenCalls;
+    const predicateCallsBefore = predicateCalls;
+    const viewBefore = store.getSnapshot();
+    const spec = specExpectation(config, via, viewBefore, memory);
+    const askedBySpec = predicateAsked(config, memory);
+    if (via.kind !== "factory") {
+      onCloseStatuses = [];
+      publishedStatuses.length = 0;
+    }
+    if (asksFactory) {
+      nextFactoryOutcome =
+        following?.via.kind === "factory" && SYNC_FACTORY_OUTCOMES.has(following.via.outcome) ? following.via.outcome : "pending";
+    }
+
+    await perform(event, before, at);
+
+    const closes = via.kind === "socketCloses" || via.kind === "implementationCloses";
+    expect(onOpenCalls - onOpenBefore, `${at}: onOpen runs for real open events only`).toBe(via.kind === "socketOpens" ? 1 : 0);
+    if (closes) {
+      expect(onCloseStatuses, `${at}: onClose runs once, after the status changed`).toEqual([statusOf(expected)]);
+      expect(store.getSnapshot().lastClose, `${at}: lastClose`).toEqual({ code: via.code, reason: "", wasClean: via.kind === "socketCloses" ? via.wasClean : via.closeFrameReceived });
+      expect(predicateCalls - predicateCallsBefore, `${at}: retryOnClose calls`).toBe(askedBySpec ? 1 : 0);
+      if (askedBySpec && reconnect && reconnect.predicate === "throws") expectedErrors.push("ERR_RETRY_PREDICATE");
+    } else if (via.kind !== "factory") {
+      expect(onCloseStatuses, `${at}: onClose calls`).toEqual([]);
+    }
+    if (via.kind === "socketFails") expectedErrors.push("ERR_SOCKET_ERROR");
+    if (via.kind === "factory" && FAILING_OUTCOMES.has(via.outcome)) expectedErrors.push("ERR_SOCKET_FACTORY");
+    if (expected.matches("error") && !before.matches("error")) expectedErrors.push("ERR_RECONNECT_EXHAUSTED");
+    rememberStep(via, viewBefore, spec, memory);
+    if (store.socket !== socketBefore) memory.applicationClosed = false;
+
+    if (spec.kind === "replacement") {
+      expect(asksFactory, `${at}: the machine asks for a replacement where SPEC.md does`).toBe(true);
+      if (reconnect && reconnect.factory === "scripted") {
+        const call = factoryCalls.at(-1);
+        expect(call?.context.attempt, `${at}: ReplacementContext.attempt (by SPEC.md)`).toBe(spec.attempt);
+        if (call?.outcome === "pending") memory.awaitingFactory = true;
+      }
+    }
+    if (spec.kind === "view" && !asksFactory) expectView(spec.view, at);
+
+    if (asksFactory) {
+      if (reconnect && reconnect.factory === "scripted") {
+        expect(factoryCalls.length - factoryCallsBefore, `${at}: factory calls`).toBe(1);
+        const call = factoryCalls.at(-1)!;
+        const { status, attempt, retryDelayMs } = call.snapshot;
+        expect({ status, attempt, retryDelayMs }, `${at}: snapshot seen by the factory`).toEqual({
+          status: "connecting",
+          attempt: expected.context.attempt,
+          retryDelayMs: null,
+        });
+        expect(call.context.attempt, `${at}: ReplacementContext.attempt`).toBe(expected.context.attempt);
+        expect(call.context.previous === socketBefore, `${at}: ReplacementContext.previous is the observed socket`).toBe(true);
+        expect(call.context.lastClose, `${at}: ReplacementContext.lastClose`).toBe(call.snapshot.lastClose);
+        if (call.outcome === "pending") {
+          expectStoreToMatch(expected, index);
+          continue;
+        }
+      }
+      // The replacement was made within this step: the store is compared after the factory step.
+      continue;
+    }
+    if (!sockets.includes(current())) sockets.push(current());
+    if (expected.status !== "done") {
+      // A retried close goes straight to reconnecting (never through closed); only a factory step passes through connecting.
+      const allowed = new Set([statusOf(expected), ...(via.kind === "factory" ? ["connecting"] : [])]);
+      expect(
+        publishedStatuses.filter((status) => !allowed.has(status)),
+        `${at}: statuses published on the way to ${statusOf(expected)}`,
+      ).toEqual([]);
+    }
+    expectStoreToMatch(expected, index);
+  }
+  expect(storeTransitions, `${name}: transitions the store's actor took`).toEqual(machineTransitionsAlong(config, path));
+
+  // A replacement taken over while CLOSING (counted as a failed attempt) may still close while the
+  // store waits for the next attempt: the close is recorded and nothing else changes.
+  const lastStatus = store.status;
+  if (!disposed && current().readyState === 2 && (lastStatus === "reconnecting" || lastStatus === "error" || lastStatus === "closed")) {
+    const { status, attempt, retryDelayMs } = store.getSnapshot();
+    onCloseStatuses = [];
+    current().serverClose({ code: 4321, wasClean: true });
+    const after = store.getSnapshot();
+    expect({ status: after.status, attempt: after.attempt, retryDelayMs: after.retryDelayMs }, `${name}: a late close of a failed replacement`).toEqual({
+      status,
+      attempt,
+      retryDelayMs,
+    });
+    expect(after.lastClose, `${name}: lastClose after a late close of a failed replacement`).toEqual({ code: 4321, reason: "", wasClean: true });
+    expect(onCloseStatuses, `${name}: onClose for a late close of a failed replacement`).toEqual([status]);
+  }
+
+  // A factory call the store no longer waits for (close() came first) settles now: nothing changes.
+  const lateSockets: ControllableSocket[] = [];
+  if (!disposed && !memory.awaitingFactory && pending.length > 0) {
+    const snapshot = store.getSnapshot();
+    const observedSocket = store.socket;
+    for (const deferred of pending.splice(0)) {
+      const variant = steps.length % 3;
+      if (variant === 0) {
+        const late = new ControllableSocket(undefined, undefined, { readyState: 0 });
+        lateSockets.push(late);
+        deferred.resolve(late);
+      } else if (variant === 1) deferred.reject(new Error("createSocket rejected late"));
+      else deferred.resolve({ readyState: 1, close: () => {} });
+    }
+    await flushMicrotasks();
+    expect(store.getSnapshot(), `${name}: a factory result after close() changes no snapshot`).toBe(snapshot);
+    expect(store.socket === observedSocket, `${name}: a factory result after close() is not taken over`).toBe(true);
+    expect(reported.map(({ code }) => code), `${name}: errors reported for a factory result after close()`).toEqual([]);
+  }
+
+  // Whatever state the path ended in: dispose() lets everything go.
+  if (!disposed) {
+    snapshotAtDispose = store.getSnapshot();
+    disposed = true;
+    store.dispose();
+  }
+  expect(store.getSnapshot(), `${name}: the snapshot stays as it was after dispose()`).toBe(snapshotAtDispose);
+  expect(vi.getTimerCount(), `${name}: no timer after dispose()`).toBe(0);
+  expect(Object.hasOwn(original, "close"), `${name}: the original socket's close is restored`).toBe(false);
+  for (const deferred of pending.splice(0)) {
+    const late = new ControllableSocket(undefined, undefined, { readyState: 0 });
+    lateSockets.push(late);
+    deferred.resolve(late);
+  }
+  await flushMicrotasks();
+  for (const late of lateSockets) {
+    expect(late.closeCalls.length, `${name}: a socket delivered after close()/dispose() is closed at once`).toBe(1);
+    expect(late.listenerCount("message") + late.listenerCount("open"), `${name}: nobody observes a late socket`).toBe(0);
+  }
+  for (const socket of [...sockets, ...lateSockets]) {
+    if (socket !== original) {
+      expect(socket.readyState === 0 || socket.readyState === 1, `${name}: an obtained socket left CONNECTING or OPEN by dispose()`).toBe(false);
+    }
+    if (socket.readyState === 2) socket.serverClose();
+    expect(socket.listenerCount(), `${name}: listeners left on a socket after dispose() and its close`).toBe(0);
+  }
+  expect(callsAfterDispose, `${name}: handler or subscriber calls after dispose()`).toBe(0);
+
+  async function perform(event: ModelEvent, before: ModelSnapshot, at: string): Promise<void> {
+    const via = event.via;
+    switch (via.kind) {
+      case "socketOpens":
+        current().open();
+        return;
+      case "socketReceives": {
+        const snapshot = store.getSnapshot();
+        current().receive("hello");
+        expect(store.getSnapshot(), `${at}: a message changes no snapshot`).toBe(snapshot);
+        return;
+      }
+      case "socketFails":
+        current().fail();
+        return;
+      case "socketCloses":
+        current().serverClose({ code: via.code, wasClean: via.wasClean });
+        return;
+      case "implementationCloses": {
+        const socket = current();
+        const snapshot = store.getSnapshot();
+        if (via.closeFrameReceived) Object.assign(socket, { _closeFrameReceived: true });
+        socket.close(via.code);
+        expect(store.getSnapshot(), `${at}: the implementation's own close() is not the application's`).toBe(snapshot);
+        socket.serverClose({ code: via.code, wasClean: via.closeFrameReceived });
+        return;
+      }
+      case "applicationClosesSocket":
+        if (via.code === undefined) current().close();
+        else current().close(via.code);
+        return;
+      case "storeClose": {
+        const socket = current();
+        const closeCalls = socket.closeCalls.length;
+        if (via.code === undefined) store.close();
+        else store.close(via.code);
+        expect(socket.closeCalls.slice(closeCalls), `${at}: store.close() passes its arguments to a live socket, and only to one`).toEqual(
+          isLive(before) ? [{ code: via.code, reason: undefined }] : [],
+        );
+        return;
+      }
+      case "storeReconnect": {
+        if (!reconnect) {
+          let code: unknown;
+          try {
+            store.reconnect();
+          } catch (error) {
+            code = isSocketStoreError(error) ? error.code : error;
+          }
+          expect(code, `${at}: reconnect() without reconnect.enabled`).toBe("ERR_RECONNECT_DISABLED");
+          return;
+        }
+        store.reconnect();
+        return;
+      }
+      case "dispose":
+        snapshotAtDispose = store.getSnapshot();
+        disposed = true;
+        if (via.how === "dispose()") store.dispose();
+        else store[Symbol.dispose]();
+        return;
+      case "factory": {
+        if (SYNC_FACTORY_OUTCOMES.has(via.outcome)) {
+          // Performed by the factory inside the previous step.
+          if (reconnect && reconnect.factory === "scripted") expect(factoryCalls.at(-1)?.outcome, `${at}: factory outcome`).toBe(via.outcome);
+          return;
+        }
+        const deferred = pending.shift();
+        if (!deferred) throw new Error(`${at}: the path settles a factory call that is not pending`);
+        if (via.outcome === "resolvesConnecting") deferred.resolve(newSocket(0));
+        else if (via.outcome === "resolvesOpen") deferred.resolve(newSocket(1));
+        else if (via.outcome === "resolvesClosed") deferred.resolve(newSocket(3));
+        else if (via.outcome === "resolvesNonSocket") deferred.resolve("not a socket");
+        else deferred.reject(new Error("createSocket rejected"));
+        await flushMicrotasks();
+        return;
+      }
+      case "wait": {
+        const delay = via.delay === "backoff" ? before.context.retryDelayMs! : before.context.maxDelayMs;
+        const snapshot = store.getSnapshot();
+        if (delay > 0) {
+          vi.advanceTimersByTime(delay - 1);
+          expect(store.getSnapshot(), `${at}: nothing happens 1 ms before the ${via.delay} delay (${delay} ms) ends`).toBe(snapshot);
+        }
+        vi.advanceTimersByTime(delay > 0 ? 1 : 0);
+        return;
+      }
+    }
+  }
+}

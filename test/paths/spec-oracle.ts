@@ -1,0 +1,125 @@
+/**
+ * What SPEC.md says the store shows after one step, computed from what the store showed
+ * before it and the contract alone — not from the statechart. The replay checks the store
+ * against both this and the machine: the machine comparison finds facade bugs, this one finds
+ * machine bugs (a path generated from a wrong machine would otherwise agree with it).
+ */
+import type { ConnectionSnapshot, ConnectionStatus } from "../../src/index.js";
+import type { FactoryOutcome, PathConfig, ReconnectConfig, Via } from "./model.js";
+
+export interface ExpectedView {
+  status: ConnectionStatus;
+  attempt: number;
+  retryDelayMs: number | null;
+}
+
+export type SpecExpectation =
+  /** status, attempt and retryDelayMs after the step */
+  | { kind: "view"; view: ExpectedView }
+  /** the store asks for a replacement: status connecting, the factory called with this attempt */
+  | { kind: "replacement"; attempt: number }
+  /** nothing the contract names happens */
+  | { kind: "none" };
+
+/** What the contract makes the store remember between steps. */
+export interface SpecMemory {
+  /** store.close() was called and no reconnect() started an outage since: closes end in closed. */
+  closedByStore: boolean;
+  /** the application called close() directly on the socket observed now */
+  applicationClosed: boolean;
+  /** a factory call is pending (async) and the store still waits for it */
+  awaitingFactory: boolean;
+  /** the attempt of the replacement being made */
+  replacementAttempt: number;
+}
+
+export function freshMemory(): SpecMemory {
+  return { closedByStore: false, applicationClosed: false, awaitingFactory: false, replacementAttempt: 0 };
+}
+
+/** SPEC §4 "Attempts and delays". */
+export function specDelay(attempt: number, reconnect: ReconnectConfig): number {
+  if (reconnect.backoff === "fixed") return reconnect.initialDelayMs;
+  let delay = reconnect.initialDelayMs;
+  for (let n = 2; n <= attempt; n++) delay = Math.min(2 * delay, reconnect.maxDelayMs);
+  return delay;
+}
+
+const view = (status: ConnectionStatus, attempt: number, retryDelayMs: number | null = null): SpecExpectation => ({
+  kind: "view",
+  view: { status, attempt, retryDelayMs },
+});
+
+/** Attempt `attempt` of an outage failed (or an outage starts at attempt 0): the next one, or error. */
+function attemptFailed(attempt: number, reconnect: ReconnectConfig): SpecExpectation {
+  const next = attempt + 1;
+  return next <= reconnect.maxAttempts ? view("reconnecting", next, specDelay(next, reconnect)) : view("error", attempt);
+}
+
+function predicateAccepts(reconnect: ReconnectConfig, code: number): boolean {
+  // Only a return value === true retries; a predicate that throws counts as false.
+  return reconnect.predicate === "acceptsApplicationCodes" && code >= 4000 && code <= 4999;
+}
+
+const CONNECTING_OUTCOMES: ReadonlySet<FactoryOutcome> = new Set(["returnsConnecting", "resolvesConnecting", "defaultFactory"]);
+const OPEN_OUTCOMES: ReadonlySet<FactoryOutcome> = new Set(["returnsOpen", "resolvesOpen"]);
+
+/** Whether the contract has the retry predicate asked for this close event. */
+export function predicateAsked(config: PathConfig, memory: SpecMemory): boolean {
+  return config.reconnect !== false && config.reconnect.predicate !== "absent" && !memory.closedByStore;
+}
+
+export function specExpectation(config: PathConfig, via: Via, before: ConnectionSnapshot, memory: SpecMemory): SpecExpectation {
+  const reconnect = config.reconnect;
+  const { status, attempt } = before;
+  switch (via.kind) {
+    case "socketOpens":
+      return view("open", attempt);
+    case "socketReceives":
+    case "socketFails":
+      // Messages and error events never change the status (SPEC §3).
+      return view(status, attempt, before.retryDelayMs);
+    case "socketCloses":
+    case "implementationCloses": {
+      if (!reconnect || memory.closedByStore) return view("closed", attempt);
+      const code = via.code;
+      const retried = reconnect.predicate === "absent" ? !memory.applicationClosed : predicateAccepts(reconnect, code);
+      return retried ? attemptFailed(attempt, reconnect) : view("closed", attempt);
+    }
+    case "applicationClosesSocket":
+      return status === "connecting" || status === "open" ? view("closing", attempt) : { kind: "none" };
+    case "storeClose":
+      if (status === "connecting" && memory.awaitingFactory) return view("closed", attempt);
+      if (status === "connecting" || status === "open" || status === "closing") return view("closing", attempt);
+      return view("closed", attempt);
+    case "storeReconnect":
+      if (reconnect && (status === "closed" || status === "error" || status === "reconnecting")) return { kind: "replacement", attempt: 1 };
+      return view(status, attempt, before.retryDelayMs);
+    case "wait":
+      if (via.delay === "backoff") return { kind: "replacement", attempt };
+      return view("open", 0);
+    case "factory": {
+      if (!reconnect) return { kind: "none" };
+      const replacementAttempt = memory.replacementAttempt;
+      if (CONNECTING_OUTCOMES.has(via.outcome)) return view("connecting", replacementAttempt);
+      if (OPEN_OUTCOMES.has(via.outcome)) return view("open", replacementAttempt);
+      return attemptFailed(replacementAttempt, reconnect);
+    }
+    case "dispose":
+      return { kind: "none" };
+  }
+}
+
+/** The memory after a step, given the status the store showed before it. */
+export function rememberStep(via: Via, before: ConnectionSnapshot, expectation: SpecExpectation, memory: SpecMemory): void {
+  if (via.kind === "storeClose" && before.status !== "closed") {
+    memory.closedByStore = true;
+    memory.awaitingFactory = false;
+  }
+  if (expectation.kind === "replacement") {
+    memory.closedByStore = false;
+    memory.replacementAttempt = expectation.attempt;
+  }
+  if (via.kind === "applicationClosesSocket" && (before.status === "connecting" || before.status === "open")) memory.applicationClosed = true;
+  if (via.kind === "factory") memory.awaitingFactory = false;
+}

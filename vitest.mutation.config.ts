@@ -1,0 +1,25 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * The tests Stryker runs against each mutant (`npm run test:mutation`): every test that exercises
+ * `src/` and `machines/` behaviour. Left out: the browser and soak runs (slow, and they use the
+ * built `dist/`, which mutants never reach), packaging and bundle-size checks, type tests, and
+ * the staleness checks of generated files (they would "kill" any change to the machine by
+ * comparing text, without saying anything about behaviour).
+ */
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: [
+      "test/e2e/**",
+      "test/soak/**",
+      "test/package/**",
+      "test/visualizations/**",
+      "test/size-budget.test.ts",
+      "test/paths/paths-markdown.test.ts",
+    ],
+    typecheck: { enabled: false },
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
