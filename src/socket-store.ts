@@ -370,8 +370,12 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     });
   }
 
-  /** Replaces the snapshot if anything in it changed, then notifies. */
-  #commit(): void {
+  /**
+   * Replaces the snapshot if anything in it changed, then notifies. `first` runs after the
+   * snapshot is replaced and before anyone is notified, so that `onError` sees its own error as
+   * `lastError` even when a subscriber calls back into the store and reports another one.
+   */
+  #commit(first?: () => void): void {
     if (this.#isDisposed()) return;
     const previous = this.#snapshot;
     const { value, context } = this.#actor.getSnapshot();
@@ -382,10 +386,12 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
       this.#lastClose === previous.lastClose &&
       this.#lastError === previous.lastError
     ) {
+      first?.();
       return;
     }
     const next = this.#buildSnapshot();
     this.#snapshot = next;
+    first?.();
     if (next.status !== previous.status) this.#call("onStatusChange", next, previous);
     for (const listener of this.#listeners) this.#notify(listener);
   }
@@ -404,8 +410,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     if (this.#isDisposed()) return;
     const error = new SocketStoreError(code, `SocketStore: ${message}`, arguments.length > 2 ? { cause } : undefined);
     this.#lastError = error;
-    this.#commit();
-    this.#call("onError", error);
+    this.#commit(() => this.#call("onError", error));
   }
 
   /** Calls an application handler; what it throws is reported, never thrown into the store. */

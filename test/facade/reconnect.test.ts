@@ -591,3 +591,29 @@ describe("dispose() with reconnect", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe("re-entrant callbacks", () => {
+  it("still give every onError call its own error as lastError when a subscriber reports another one", () => {
+    const seen: [string, string | undefined][] = [];
+    let store: SocketStore | undefined;
+    store = reconnecting(
+      { maxAttempts: 1, initialDelayMs: 10, createSocket: () => inertSocket(3) },
+      { onError: (error: { code: string }) => seen.push([error.code, store!.getSnapshot().lastError?.code]) },
+    );
+    drop();
+    expect(snapshotOf(store)).toEqual({ status: "reconnecting", attempt: 1, retryDelayMs: 10 });
+    let once = true;
+    store.subscribe(() => {
+      if (once) {
+        once = false;
+        store!.reconnect();
+      }
+    });
+    (store.socket as unknown as EventTarget).dispatchEvent(new Event("error"));
+    expect(seen).toEqual([
+      ["ERR_SOCKET_ERROR", "ERR_SOCKET_ERROR"],
+      ["ERR_RECONNECT_EXHAUSTED", "ERR_RECONNECT_EXHAUSTED"],
+    ]);
+    expect(store.status).toBe("error");
+  });
+});
