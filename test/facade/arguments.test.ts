@@ -81,3 +81,10 @@ describe("isSocketStoreError()", () => {
     expect(new SocketStoreError("ERR_SOCKET_FACTORY", "m", { cause }).cause).toBe(cause);
   });
 });
+
+describe("isSocketStoreError() across copies of the package", () => {
+  it("recognises an error branded by another copy", () => {
+    const foreign = Object.defineProperty(new Error("m"), Symbol.for("socket-store.SocketStoreError"), { value: true });
+    expect(isSocketStoreError(foreign)).toBe(true);
+  });
+});

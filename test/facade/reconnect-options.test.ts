@@ -66,4 +66,8 @@ describe("reconnect options", () => {
       expect(() => store.reconnect()).toThrowError(expect.objectContaining({ code: "ERR_RECONNECT_DISABLED" }));
     },
   );
+
+  it("accept the longest delay a timer can wait, 2,147,483,647 ms", () => {
+    expect(create({ initialDelayMs: 2_147_483_647, maxDelayMs: 2_147_483_647 }).status).toBe("open");
+  });
 });

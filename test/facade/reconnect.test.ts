@@ -617,3 +617,17 @@ describe("re-entrant callbacks", () => {
     expect(store.status).toBe("error");
   });
 });
+
+describe("a socket the store let go", () => {
+  it("no longer moves the store when a close reference taken earlier is called", () => {
+    const store = reconnecting({ initialDelayMs: 10, createSocket: () => new MockWebSocket(URL) as unknown as WebSocketLike });
+    const first = store.socket;
+    const closeTakenEarlier = first.close;
+    drop();
+    vi.advanceTimersByTime(10);
+    harness.flush();
+    expect(store.status).toBe("open");
+    closeTakenEarlier.call(first, 4000);
+    expect(store.status).toBe("open");
+  });
+});

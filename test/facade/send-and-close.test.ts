@@ -196,6 +196,20 @@ describe("a direct socket.close() by the application", () => {
     expect(Object.prototype.hasOwnProperty.call(socket, "close")).toBe(false);
   });
 
+  it("leaves a close wrapper the application installed after the store's, which then just forwards", () => {
+    const ownClose = vi.fn();
+    const socket = { readyState: 1, addEventListener() {}, removeEventListener() {}, send() {}, close: ownClose };
+    const store = new SocketStore(socket);
+    const storeWrapper = socket.close;
+    const appWrapper = vi.fn((...args: unknown[]) => storeWrapper(...(args as [])));
+    socket.close = appWrapper;
+    store.dispose();
+    expect(socket.close).toBe(appWrapper);
+    socket.close();
+    expect(ownClose).toHaveBeenCalledTimes(1);
+    expect(store.status).toBe("open");
+  });
+
   it("restores an own close property too", () => {
     const ownClose = vi.fn();
     const socket = { readyState: 1, addEventListener() {}, removeEventListener() {}, send() {}, close: ownClose };

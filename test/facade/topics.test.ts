@@ -102,10 +102,17 @@ describe("topics", () => {
 
   it("reports a route result that is not { topic, value } as ERR_ROUTE", () => {
     const onError = vi.fn();
-    const store = openStore<Topics>(harness, { onError, route: () => null as never });
+    const results: unknown[] = [null, 42, { value: 1 }];
+    const store = openStore<Topics>(harness, { onError, route: () => results.shift() as never });
     harness.lastConnection.send("x");
-    expect(onError.mock.calls[0]![0].code).toBe("ERR_ROUTE");
-    expect(store.getSnapshot().lastError?.cause).toBeNull();
+    harness.lastConnection.send("y");
+    harness.lastConnection.send("z");
+    expect(onError.mock.calls.map(([error]) => [error.code, error.cause])).toEqual([
+      ["ERR_ROUTE", null],
+      ["ERR_ROUTE", 42],
+      ["ERR_ROUTE", { value: 1 }],
+    ]);
+    expect(store.status).toBe("open");
   });
 
   it("refuses a topic listener that is not a function", () => {
