@@ -10,6 +10,7 @@ import {
   type SocketStoreReconnectOptions,
 } from "../../src/index.js";
 import { ControllableSocket, type ReadyState } from "../support/controllable-socket.js";
+import { predicateFor } from "../paths/model.js";
 
 const STATUSES = new Set(["connecting", "open", "closing", "closed", "reconnecting", "error"]);
 const NUM_RUNS = Number(process.env.SOCKET_STORE_PROPERTY_RUNS ?? 500);
@@ -151,21 +152,6 @@ const ACCEPTABLE_THROWS: Record<StoreCall, ReadonlyArray<SocketStoreErrorCode>> 
   reconnect: ["ERR_RECONNECT_DISABLED", "ERR_STORE_DISPOSED"],
   send: ["ERR_SOCKET_NOT_OPEN", "ERR_STORE_DISPOSED"],
 };
-
-function predicateFor(kind: PredicateKind): SocketStoreReconnectOptions["retryOnClose"] {
-  switch (kind) {
-    case "absent":
-      return undefined;
-    case "acceptsApplicationCodes":
-      return (event) => event.code >= 4000 && event.code <= 4999;
-    case "declinesAll":
-      return () => false;
-    case "throws":
-      return () => {
-        throw new Error("retryOnClose failed");
-      };
-  }
-}
 
 async function flushMicrotasks(): Promise<void> {
   for (let round = 0; round < 5; round++) await Promise.resolve();
