@@ -52,50 +52,54 @@ const EVENT_TYPES = ["open", "message", "error", "close"] as const;
 
 export type SocketListeners = Record<(typeof EVENT_TYPES)[number], (event: any) => void>;
 
-export interface SocketAttachment {
-  /** Calls the socket's own `close` without it counting as the application's. */
-  closeAsStore(args: unknown[]): void;
-  /** Removes the listeners and restores the socket's `close`. */
-  detach(): void;
-}
-
 /**
  * Listens to `socket` and wraps its `close` so that a direct call by the application is seen
  * (`onApplicationClose` runs after the socket's own `close` returned; when it throws, nothing is
  * reported and the exception reaches the caller). A socket whose `close` cannot be wrapped
  * (frozen, proxied) still works; its direct closes then look like remote closes.
+ * A class rather than closures: one of these lives per store, so its methods stay on the prototype.
  */
-export function attachSocket(socket: WebSocketLike, listeners: SocketListeners, onApplicationClose: () => void): SocketAttachment {
-  for (const type of EVENT_TYPES) socket.addEventListener(type, listeners[type]);
+export class SocketAttachment {
+  readonly #socket: WebSocketLike;
+  readonly #listeners: SocketListeners;
+  readonly #originalClose: WebSocketLike["close"];
+  readonly #ownClose: PropertyDescriptor | undefined;
+  readonly #wrapper: ((...args: unknown[]) => void) | undefined;
+  #observing = true;
 
-  const originalClose = socket.close;
-  const ownClose = Object.getOwnPropertyDescriptor(socket, "close");
-  let observing = true;
-  const close = function close(...args: unknown[]): void {
-    Reflect.apply(originalClose, socket, args);
-    if (observing && !isImplementationClose(socket, args[0])) onApplicationClose();
-  };
-  let wrapped = false;
-  try {
-    (socket as { close: unknown }).close = close;
-    wrapped = socket.close === close;
-  } catch {
-    // Frozen or non-writable: direct closes will be judged like remote closes.
+  constructor(socket: WebSocketLike, listeners: SocketListeners, onApplicationClose: () => void) {
+    this.#socket = socket;
+    this.#listeners = listeners;
+    for (const type of EVENT_TYPES) socket.addEventListener(type, listeners[type]);
+    const originalClose = (this.#originalClose = socket.close);
+    this.#ownClose = Object.getOwnPropertyDescriptor(socket, "close");
+    const wrapper = (...args: unknown[]): void => {
+      Reflect.apply(originalClose, socket, args);
+      if (this.#observing && !isImplementationClose(socket, args[0])) onApplicationClose();
+    };
+    try {
+      (socket as { close: unknown }).close = wrapper;
+      if (socket.close === wrapper) this.#wrapper = wrapper;
+    } catch {
+      // Frozen or non-writable: direct closes will be judged like remote closes.
+    }
   }
 
-  return {
-    closeAsStore(args) {
-      Reflect.apply(originalClose, socket, args);
-    },
-    detach() {
-      observing = false;
-      for (const type of EVENT_TYPES) socket.removeEventListener(type, listeners[type]);
-      // Only undo our own wrapper; if someone wrapped it again, theirs stays (ours then just forwards).
-      if (!wrapped || socket.close !== close) return;
-      if (ownClose) Object.defineProperty(socket, "close", ownClose);
-      else delete (socket as { close?: unknown }).close;
-    },
-  };
+  /** Calls the socket's own `close` without it counting as the application's. */
+  closeAsStore(args: unknown[]): void {
+    Reflect.apply(this.#originalClose, this.#socket, args);
+  }
+
+  /** Removes the listeners and restores the socket's `close`. */
+  detach(): void {
+    const socket = this.#socket;
+    this.#observing = false;
+    for (const type of EVENT_TYPES) socket.removeEventListener(type, this.#listeners[type]);
+    // Only undo our own wrapper; if someone wrapped it again, theirs stays (ours then just forwards).
+    if (!this.#wrapper || socket.close !== this.#wrapper) return;
+    if (this.#ownClose) Object.defineProperty(socket, "close", this.#ownClose);
+    else delete (socket as { close?: unknown }).close;
+  }
 }
 
 /** The replacement made when no `createSocket` is given: same constructor, url, protocol and binaryType. */

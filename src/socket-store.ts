@@ -4,12 +4,11 @@ import { SocketStoreError, type SocketStoreErrorCode } from "./errors.js";
 import { assertHandlers, assertListener, assertSocket, resolveOptions, type ResolvedReconnect } from "./options.js";
 import { reportException } from "./report-exception.js";
 import {
-  attachSocket,
+  SocketAttachment,
   closeAbandoned,
   createDefaultReplacement,
   describeCloseArgumentProblem,
   describeSocketShapeProblem,
-  type SocketAttachment,
   type SocketListeners,
 } from "./socket-boundary.js";
 import { Topic } from "./topics.js";
@@ -27,6 +26,8 @@ import type {
 } from "./types.js";
 
 const NO_HANDLERS: SocketStoreHandlers<any> = Object.freeze({});
+
+const cancelTimer = (id: unknown): void => clearTimeout(id as ReturnType<typeof setTimeout>);
 
 function statusOf(value: unknown): ConnectionStatus {
   return (typeof value === "string" ? value : Object.keys(value as object)[0]) as ConnectionStatus;
@@ -59,7 +60,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   #lastClose: CloseInfo | null = null;
   #lastError: SocketStoreError | null = null;
   readonly #listeners = new Set<() => void>();
-  readonly #topics = new Map<keyof Topics, Topic<any>>();
+  #topics: Map<keyof Topics, Topic<any>> | undefined;
   readonly #effects: ConnectionEmitted[] = [];
   /** Identifies the factory call whose socket may still be taken over; late results are closed. */
   #pendingReplacement: object | null = null;
@@ -117,7 +118,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
             fire();
             this.#settle();
           }, ms),
-        clearTimeout: (id: unknown) => clearTimeout(id as ReturnType<typeof setTimeout>),
+        clearTimeout: cancelTimer,
       },
     });
     this.#actor.on("*", (effect) => {
@@ -214,7 +215,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     if (this.#isDisposed()) return;
     this.#handlers = NO_HANDLERS;
     this.#listeners.clear();
-    for (const topic of this.#topics.values()) topic.clearListeners();
+    for (const topic of this.#topics?.values() ?? []) topic.clearListeners();
     this.#actor.send({ type: "DISPOSE" });
     this.#effects.length = 0;
     this.#attachment.detach();
@@ -231,14 +232,16 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   }
 
   #attach(socket: WebSocketLike): SocketAttachment {
-    return attachSocket(socket, this.#socketListeners, () => this.#step({ type: "SOCKET.CLOSE_CALLED" }));
+    return new SocketAttachment(socket, this.#socketListeners, () => this.#step({ type: "SOCKET.CLOSE_CALLED" }));
   }
 
   #topic(name: keyof Topics): Topic<any> {
-    let topic = this.#topics.get(name);
+    // Created on first use: many stores never route messages to topics.
+    const topics = (this.#topics ??= new Map());
+    let topic = topics.get(name);
     if (!topic) {
       topic = new Topic((listener) => this.#notify(listener));
-      this.#topics.set(name, topic);
+      topics.set(name, topic);
     }
     return topic;
   }
