@@ -36,6 +36,22 @@ export interface PathConfig {
   reconnect: ReconnectConfig | false;
 }
 
+const READY_STATE_RETURNED = { returnsConnecting: 0, returnsOpen: 1, returnsClosing: 2, returnsClosed: 3 } as const;
+
+/** Returned by `syncFactoryResult` for outcomes that are not decided synchronously. */
+export const NOT_SYNC = Symbol("not a synchronous factory outcome");
+
+/**
+ * What a scripted `createSocket` returns (or throws) for the synchronous outcomes shared by the
+ * path and property tests; `NOT_SYNC` for the others.
+ */
+export function syncFactoryResult(outcome: string, newSocket: (readyState: ReadyState) => unknown): unknown {
+  if (outcome in READY_STATE_RETURNED) return newSocket(READY_STATE_RETURNED[outcome as keyof typeof READY_STATE_RETURNED]);
+  if (outcome === "returnsNonSocket") return { readyState: 1 };
+  if (outcome === "throws") throw new Error("createSocket failed");
+  return NOT_SYNC;
+}
+
 /** What `createSocket` does for one attempt. Sync outcomes happen inside the step that asks for a socket. */
 export type FactoryOutcome =
   | "returnsConnecting"

@@ -16,9 +16,11 @@ import { machineTransitionsAlong, transitionKeysOf } from "./machine-transitions
 import { freshMemory, predicateAsked, rememberStep, specExpectation, type ExpectedView } from "./spec-oracle.js";
 import {
   describeSteps,
+  NOT_SYNC,
   predicateFor,
   statusOf,
   SYNC_FACTORY_OUTCOMES,
+  syncFactoryResult,
   type FactoryOutcome,
   type ModelEvent,
   type ModelPath,
@@ -92,22 +94,9 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
     const outcome = nextFactoryOutcome;
     nextFactoryOutcome = "pending";
     factoryCalls.push({ context, snapshot: store.getSnapshot(), outcome });
-    switch (outcome) {
-      case "returnsConnecting":
-        return newSocket(0);
-      case "returnsOpen":
-        return newSocket(1);
-      case "returnsClosing":
-        return newSocket(2);
-      case "returnsClosed":
-        return newSocket(3);
-      case "returnsNonSocket":
-        return { readyState: 1 };
-      case "throws":
-        throw new Error("createSocket failed");
-      default:
-        return new Promise((resolve, reject) => pending.push({ resolve, reject }));
-    }
+    const result = syncFactoryResult(outcome, newSocket);
+    if (result !== NOT_SYNC) return result;
+    return new Promise((resolve, reject) => pending.push({ resolve, reject }));
   };
   const predicate = reconnect ? predicateFor(reconnect.predicate) : undefined;
   const countedPredicate = predicate

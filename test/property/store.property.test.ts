@@ -10,7 +10,7 @@ import {
   type SocketStoreReconnectOptions,
 } from "../../src/index.js";
 import { ControllableSocket, type ReadyState } from "../support/controllable-socket.js";
-import { predicateFor } from "../paths/model.js";
+import { NOT_SYNC, predicateFor, syncFactoryResult } from "../paths/model.js";
 
 const STATUSES = new Set(["connecting", "open", "closing", "closed", "reconnecting", "error"]);
 const NUM_RUNS = Number(process.env.SOCKET_STORE_PROPERTY_RUNS ?? 500);
@@ -211,19 +211,9 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
     if (disposed || store.status !== "connecting") problems.push(`createSocket called while ${disposed ? "disposed" : store.status}`);
     const plan = reconnect && reconnect.factoryPlan ? reconnect.factoryPlan : ["async" as const];
     const outcome = plan[factoryCalls++ % plan.length]!;
+    const result = syncFactoryResult(outcome, newSocket);
+    if (result !== NOT_SYNC) return result;
     switch (outcome) {
-      case "returnsConnecting":
-        return newSocket(0);
-      case "returnsOpen":
-        return newSocket(1);
-      case "returnsClosing":
-        return newSocket(2);
-      case "returnsClosed":
-        return newSocket(3);
-      case "returnsNonSocket":
-        return { readyState: 1, close: () => {} };
-      case "throws":
-        throw new Error("createSocket failed");
       case "async":
         return new Promise((resolve, reject) => pending.push({ resolve, reject }));
       case "closesStoreThenReturnsConnecting":
