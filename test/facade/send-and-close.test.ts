@@ -235,6 +235,24 @@ describe("a direct socket.close() by the application", () => {
   });
 });
 
+describe("a proxied socket whose close cannot be replaced", () => {
+  it("has its direct closes judged like a server close, and is left untouched on dispose", () => {
+    const close = vi.fn();
+    const target = { readyState: 1, addEventListener() {}, removeEventListener() {}, send() {}, close };
+    // The proxy accepts assignments but keeps serving the target's own close.
+    const socket = new Proxy(target, { set: () => true });
+    const store = new SocketStore(socket);
+    socket.close(1000);
+    expect(close).toHaveBeenCalledWith(1000);
+    expect(store.status).toBe("open");
+    store.close(4000);
+    expect(close).toHaveBeenCalledWith(4000);
+    expect(store.status).toBe("closing");
+    store.dispose();
+    expect(socket.close).toBe(close);
+  });
+});
+
 describe("close() in status error", () => {
   it("is covered with reconnect (see reconnect tests); without reconnect there is no error status", () => {
     const store = openStore(harness);
