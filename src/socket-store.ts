@@ -240,7 +240,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     const topics = (this.#topics ??= new Map());
     let topic = topics.get(name);
     if (!topic) {
-      topic = new Topic((listener) => this.#notify(listener));
+      topic = new Topic();
       topics.set(name, topic);
     }
     return topic;

@@ -68,6 +68,27 @@ describe("topics", () => {
     expect(store.topic("price").get()).toBe(3);
   });
 
+  it("runs no further topic listener once one of them disposed the store, and reports a throwing one", () => {
+    const store = openStore<Topics>(harness, { route });
+    const reported = vi.fn();
+    vi.stubGlobal("reportError", reported);
+    const order: string[] = [];
+    store.topic("price").subscribe(() => {
+      order.push("throws");
+      throw new Error("listener failed");
+    });
+    store.topic("price").subscribe(() => {
+      order.push("disposes");
+      store.dispose();
+    });
+    store.topic("price").subscribe(() => order.push("after dispose"));
+    harness.lastConnection.send(JSON.stringify({ topic: "price", value: 5 }));
+    vi.unstubAllGlobals();
+    expect(order).toEqual(["throws", "disposes"]);
+    expect(reported).toHaveBeenCalledWith(new Error("listener failed"));
+    expect(store.topic("price").get()).toBe(5);
+  });
+
   it("keeps the last values after the socket closed", () => {
     const store = openStore<Topics>(harness, { route });
     harness.lastConnection.send(JSON.stringify({ topic: "price", value: 7 }));
