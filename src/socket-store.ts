@@ -56,7 +56,9 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   readonly #reconnect: ResolvedReconnect;
   readonly #actor: Actor<typeof connectionMachine>;
   #attachment: SocketAttachment;
-  #snapshot: ConnectionSnapshot;
+  #snapshot!: ConnectionSnapshot;
+  /** The socket `send()` may use: the observed one while the published status is `open`, else null. */
+  #sendTarget: WebSocketLike | null = null;
   #lastClose: CloseInfo | null = null;
   #lastError: SocketStoreError | null = null;
   readonly #listeners = new Set<() => void>();
@@ -126,7 +128,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     });
     this.#actor.start();
     this.#attachment = this.#attach(socket);
-    this.#snapshot = this.#buildSnapshot();
+    this.#publish(this.#buildSnapshot());
   }
 
   /** The socket observed now; it changes when a replacement is taken over. */
@@ -168,8 +170,10 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
    * @throws SocketStoreError `ERR_SOCKET_NOT_OPEN` in any other status, `ERR_STORE_DISPOSED` after dispose().
    */
   send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-    if (this.#snapshot.status === "open" && this.#socket.readyState === 1 && !this.#isDisposed()) {
-      this.#socket.send(data);
+    // Hot path: one field and the socket's readyState (the target is null once disposed).
+    const socket = this.#sendTarget;
+    if (socket !== null && socket.readyState === 1) {
+      socket.send(data);
       return;
     }
     if (this.#isDisposed()) throw new SocketStoreError("ERR_STORE_DISPOSED", "SocketStore: send() after dispose()");
@@ -214,6 +218,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   dispose(): void {
     if (this.#isDisposed()) return;
     this.#handlers = NO_HANDLERS;
+    this.#sendTarget = null;
     this.#listeners.clear();
     for (const topic of this.#topics?.values() ?? []) topic.clearListeners();
     this.#actor.send({ type: "DISPOSE" });
@@ -373,6 +378,11 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     });
   }
 
+  #publish(next: ConnectionSnapshot): void {
+    this.#snapshot = next;
+    this.#sendTarget = next.status === "open" ? this.#socket : null;
+  }
+
   /**
    * Replaces the snapshot if anything in it changed, then notifies. `first` runs after the
    * snapshot is replaced and before anyone is notified, so that `onError` sees its own error as
@@ -393,7 +403,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
       return;
     }
     const next = this.#buildSnapshot();
-    this.#snapshot = next;
+    this.#publish(next);
     first?.();
     if (next.status !== previous.status) this.#call("onStatusChange", next, previous);
     for (const listener of this.#listeners) this.#notify(listener);
