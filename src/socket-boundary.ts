@@ -50,32 +50,39 @@ function isImplementationClose(socket: WebSocketLike, code: unknown): boolean {
 
 const EVENT_TYPES = ["open", "message", "error", "close"] as const;
 
-export type SocketListeners = Record<(typeof EVENT_TYPES)[number], (event: any) => void>;
+/**
+ * What the store hands to every attachment: one listener per socket event, and what to do when
+ * the application calls the socket's `close` directly. The same object serves each socket the
+ * store observes, so taking over a replacement creates no new functions.
+ */
+export type SocketObserver = Record<(typeof EVENT_TYPES)[number], (event: any) => void> & {
+  applicationClosed(): void;
+};
 
 /**
  * Listens to `socket` and wraps its `close` so that a direct call by the application is seen
- * (`onApplicationClose` runs after the socket's own `close` returned; when it throws, nothing is
+ * (`observer.applicationClosed` runs after the socket's own `close` returned; when it throws, nothing is
  * reported and the exception reaches the caller). A socket whose `close` cannot be wrapped
  * (frozen, proxied) still works; its direct closes then look like remote closes.
  * A class rather than closures: one of these lives per store, so its methods stay on the prototype.
  */
 export class SocketAttachment {
   readonly #socket: WebSocketLike;
-  readonly #listeners: SocketListeners;
+  readonly #observer: SocketObserver;
   readonly #originalClose: WebSocketLike["close"];
   readonly #ownClose: PropertyDescriptor | undefined;
   readonly #wrapper: ((...args: unknown[]) => void) | undefined;
   #observing = true;
 
-  constructor(socket: WebSocketLike, listeners: SocketListeners, onApplicationClose: () => void) {
+  constructor(socket: WebSocketLike, observer: SocketObserver) {
     this.#socket = socket;
-    this.#listeners = listeners;
-    for (const type of EVENT_TYPES) socket.addEventListener(type, listeners[type]);
+    this.#observer = observer;
+    for (const type of EVENT_TYPES) socket.addEventListener(type, observer[type]);
     const originalClose = (this.#originalClose = socket.close);
     this.#ownClose = Object.getOwnPropertyDescriptor(socket, "close");
     const wrapper = (...args: unknown[]): void => {
       Reflect.apply(originalClose, socket, args);
-      if (this.#observing && !isImplementationClose(socket, args[0])) onApplicationClose();
+      if (this.#observing && !isImplementationClose(socket, args[0])) observer.applicationClosed();
     };
     try {
       (socket as { close: unknown }).close = wrapper;
@@ -94,7 +101,7 @@ export class SocketAttachment {
   detach(): void {
     const socket = this.#socket;
     this.#observing = false;
-    for (const type of EVENT_TYPES) socket.removeEventListener(type, this.#listeners[type]);
+    for (const type of EVENT_TYPES) socket.removeEventListener(type, this.#observer[type]);
     // Only undo our own wrapper; if someone wrapped it again, theirs stays (ours then just forwards).
     if (!this.#wrapper || socket.close !== this.#wrapper) return;
     if (this.#ownClose) Object.defineProperty(socket, "close", this.#ownClose);

@@ -9,7 +9,7 @@ import {
   createDefaultReplacement,
   describeCloseArgumentProblem,
   describeSocketShapeProblem,
-  type SocketListeners,
+  type SocketObserver,
 } from "./socket-boundary.js";
 import { Topic } from "./topics.js";
 import type {
@@ -61,12 +61,14 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   #sendTarget: WebSocketLike | null = null;
   #lastClose: CloseInfo | null = null;
   #lastError: SocketStoreError | null = null;
-  readonly #listeners = new Set<() => void>();
+  /** Subscribers; created on first subscribe (many stores only use handlers). */
+  #listeners: Set<() => void> | undefined;
   #topics: Map<keyof Topics, Topic<any>> | undefined;
-  readonly #effects: ConnectionEmitted[] = [];
+  /** What the machine emitted and the store has not carried out yet; created on first use. */
+  #effects: ConnectionEmitted[] | undefined;
   /** Identifies the factory call whose socket may still be taken over; late results are closed. */
   #pendingReplacement: object | null = null;
-  readonly #socketListeners: SocketListeners = {
+  readonly #observer: SocketObserver = {
     open: (event: EventLike) => {
       this.#step({ type: "SOCKET.OPENED" });
       this.#call("onOpen", event);
@@ -86,6 +88,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     },
     error: (event: unknown) => this.#report("ERR_SOCKET_ERROR", "the socket reported an error event", event),
     close: (event: CloseEventLike) => this.#handleClose(event),
+    applicationClosed: () => this.#step({ type: "SOCKET.CLOSE_CALLED" }),
   };
 
   /**
@@ -124,10 +127,10 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
       },
     });
     this.#actor.on("*", (effect) => {
-      this.#effects.push(effect);
+      (this.#effects ??= []).push(effect);
     });
     this.#actor.start();
-    this.#attachment = this.#attach(socket);
+    this.#attachment = new SocketAttachment(socket, this.#observer);
     this.#publish(this.#buildSnapshot());
   }
 
@@ -151,9 +154,10 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
    */
   subscribe = (listener: () => void): (() => void) => {
     assertListener(listener, "subscribe");
-    this.#listeners.add(listener);
+    const listeners = (this.#listeners ??= new Set());
+    listeners.add(listener);
     return () => {
-      this.#listeners.delete(listener);
+      listeners.delete(listener);
     };
   };
 
@@ -219,10 +223,10 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     if (this.#isDisposed()) return;
     this.#handlers = NO_HANDLERS;
     this.#sendTarget = null;
-    this.#listeners.clear();
+    this.#listeners?.clear();
     for (const topic of this.#topics?.values() ?? []) topic.clearListeners();
     this.#actor.send({ type: "DISPOSE" });
-    this.#effects.length = 0;
+    this.#effects = undefined;
     this.#attachment.detach();
     if (this.#socket !== this.#original) closeAbandoned(this.#socket);
   }
@@ -234,10 +238,6 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
 
   #isDisposed(): boolean {
     return this.#actor.getSnapshot().status !== "active";
-  }
-
-  #attach(socket: WebSocketLike): SocketAttachment {
-    return new SocketAttachment(socket, this.#socketListeners, () => this.#step({ type: "SOCKET.CLOSE_CALLED" }));
   }
 
   #topic(name: keyof Topics): Topic<any> {
@@ -299,7 +299,8 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   /** Carries out what the machine asked for, then publishes the snapshot. */
   #settle(): void {
     let effect: ConnectionEmitted | undefined;
-    while ((effect = this.#effects.shift())) {
+    // Re-read each turn: dispose() (from a callback) drops what is still queued.
+    while ((effect = this.#effects?.shift())) {
       if (effect.type === "createReplacement") this.#createReplacement(effect.attempt);
       else this.#report("ERR_RECONNECT_EXHAUSTED", `gave up after ${effect.attempt} reconnect attempt(s)`);
     }
@@ -348,7 +349,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     // Stop listening to the previous socket before listening to the replacement.
     this.#attachment.detach();
     this.#socket = replacement;
-    this.#attachment = this.#attach(replacement);
+    this.#attachment = new SocketAttachment(replacement, this.#observer);
     this.#step({ type: "REPLACEMENT.READY", readyState: replacement.readyState });
   }
 
@@ -406,7 +407,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     this.#publish(next);
     first?.();
     if (next.status !== previous.status) this.#call("onStatusChange", next, previous);
-    for (const listener of this.#listeners) this.#notify(listener);
+    if (this.#listeners) for (const listener of this.#listeners) this.#notify(listener);
   }
 
   #notify(listener: () => void): void {
