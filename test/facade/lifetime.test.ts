@@ -62,6 +62,16 @@ describe("dispose()", () => {
     expect(close).not.toHaveBeenCalled();
   });
 
+  it("writes nothing to the console when called again", () => {
+    const store = openStore(harness, {}, { reconnect: { enabled: true } });
+    const console_ = ["log", "info", "warn", "error", "debug"].map((name) => vi.spyOn(console, name as "log").mockImplementation(() => {}));
+    store.dispose();
+    store.dispose();
+    store[Symbol.dispose]();
+    for (const spy of console_) expect(spy).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it("is what Symbol.dispose does (using)", () => {
     const socket = harness.connect();
     const listeners = countListeners(socket);

@@ -414,6 +414,8 @@ describe("end of an outage", () => {
     expect(snapshotOf(store)).toEqual({ status: "error", attempt: 3, retryDelayMs: null });
     expect(harness.connections).toHaveLength(4);
     expect(store.getSnapshot().lastError?.code).toBe("ERR_RECONNECT_EXHAUSTED");
+    // Nothing caused it but the budget: the error carries no `cause` property at all.
+    expect(store.getSnapshot().lastError).not.toHaveProperty("cause");
     expect(log.filter((line) => line.startsWith("onError"))).toEqual(["onError:ERR_RECONNECT_EXHAUSTED@error"]);
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -541,6 +543,19 @@ describe("manual control with reconnect", () => {
       expect(store.getSnapshot()).toBe(before);
     }
     expect(createSocket).not.toHaveBeenCalled();
+  });
+
+  it("calls no factory when a subscriber closes the store as the attempt starts", () => {
+    const createSocket = vi.fn(() => inertSocket(0));
+    const store = reconnecting({ initialDelayMs: 10, createSocket });
+    store.subscribe(() => {
+      if (store.status === "connecting") store.close();
+    });
+    drop();
+    vi.advanceTimersByTime(10);
+    expect(store.status).toBe("closed");
+    expect(createSocket).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("close() while an async factory is pending goes straight to closed", () => {

@@ -49,6 +49,17 @@ describe("send()", () => {
     expect(socket.send).not.toHaveBeenCalled();
   });
 
+  it("rejects once the store is closing even while the socket still reports readyState 1", () => {
+    // A WebSocket-like whose readyState lags behind its close() call.
+    const socket = { readyState: 1, addEventListener() {}, removeEventListener() {}, send: vi.fn(), close: vi.fn() };
+    const store = new SocketStore(socket);
+    store.close();
+    expect(store.status).toBe("closing");
+    expect(socket.readyState).toBe(1);
+    expect(() => store.send("x")).toThrowError(notOpen);
+    expect(socket.send).not.toHaveBeenCalled();
+  });
+
   it("never puts the socket URL in its error message", () => {
     const store = new SocketStore(harness.connect() as unknown as WebSocketLike);
     try {
