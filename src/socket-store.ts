@@ -407,11 +407,11 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     this.#publish(next);
     first?.();
     if (next.status !== previous.status) this.#call("onStatusChange", next, previous);
+    // dispose() clears the set, which ends this loop (Set iteration is live).
     if (this.#listeners) for (const listener of this.#listeners) this.#notify(listener);
   }
 
   #notify(listener: () => void): void {
-    if (this.#isDisposed()) return;
     try {
       listener();
     } catch (exception) {
