@@ -7,6 +7,7 @@ import {
   type SocketStoreReconnectOptions,
   type WebSocketLike,
 } from "../../src/index.js";
+import { ControllableSocket, type ControllableSocketOptions } from "../support/controllable-socket.js";
 import { Harness, STEP_MS, URL, countListeners, recordingHandlers, type ServerSide } from "./harness.js";
 
 let harness: Harness;
@@ -194,6 +195,24 @@ describe("replacement sockets", () => {
     harness.flush();
     expect(store.status).toBe("open");
     expect(harness.connections).toHaveLength(2);
+  });
+
+  it("by default leave binaryType alone when the previous socket has none", () => {
+    // A WebSocket-like without binaryType; its replacement is made from the same constructor.
+    class NoBinaryType extends ControllableSocket {
+      constructor(url?: string, protocol?: string, options?: ControllableSocketOptions) {
+        super(url, protocol, options);
+        delete (this as { binaryType?: string }).binaryType;
+      }
+    }
+    const first = new NoBinaryType(undefined, undefined, { readyState: 1 });
+    const store = new SocketStore(first, {}, { reconnect: { enabled: true, initialDelayMs: 10 } });
+    first.serverClose({ code: 1006 });
+    vi.advanceTimersByTime(10);
+    const replacement = store.socket;
+    expect(replacement).toBeInstanceOf(NoBinaryType);
+    expect(replacement).not.toBe(first);
+    expect("binaryType" in replacement).toBe(false);
   });
 
   it("come from createSocket when given, with attempt, previous and lastClose", () => {
