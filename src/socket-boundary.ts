@@ -113,7 +113,8 @@ export class SocketAttachment {
 export function createDefaultReplacement(previous: WebSocketLike): unknown {
   const Constructor = previous.constructor as new (url: string | undefined, protocols?: string) => WebSocketLike;
   const socket = new Constructor(previous.url, previous.protocol || undefined);
-  if (previous.binaryType !== undefined && socket && typeof socket === "object") socket.binaryType = previous.binaryType;
+  // `new` always gives an object; whether it is WebSocket-shaped is checked by the caller.
+  if (previous.binaryType !== undefined) socket.binaryType = previous.binaryType;
   return socket;
 }
 
