@@ -87,4 +87,15 @@ describe("isSocketStoreError() across copies of the package", () => {
     const foreign = Object.defineProperty(new Error("m"), Symbol.for("socket-store.SocketStoreError"), { value: true });
     expect(isSocketStoreError(foreign)).toBe(true);
   });
+
+  it("recognises an error made by a second instance of the module, in both directions", async () => {
+    // A query string makes vitest load src/errors.ts once more: another class, as with two copies installed.
+    const secondCopy = "../../src/errors.js?second-copy";
+    const other = (await import(/* @vite-ignore */ secondCopy)) as typeof import("../../src/errors.js");
+    expect(other.SocketStoreError).not.toBe(SocketStoreError);
+    const theirs = new other.SocketStoreError("ERR_ROUTE", "m");
+    expect(theirs).not.toBeInstanceOf(SocketStoreError);
+    expect(isSocketStoreError(theirs)).toBe(true);
+    expect(other.isSocketStoreError(new SocketStoreError("ERR_ROUTE", "m"))).toBe(true);
+  });
 });
