@@ -13,3 +13,18 @@ export function reportException(exception: unknown): void {
     throw exception;
   });
 }
+
+/**
+ * Runs every listener of a set; what one throws is reported and the others still run. The
+ * iteration is live: when a listener clears the set (the store's `dispose()` does), no further
+ * listener runs.
+ */
+export function notifyAll(listeners: Iterable<() => void>): void {
+  for (const listener of listeners) {
+    try {
+      listener();
+    } catch (exception) {
+      reportException(exception);
+    }
+  }
+}

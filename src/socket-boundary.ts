@@ -61,8 +61,8 @@ export type SocketObserver = Record<(typeof EVENT_TYPES)[number], (event: any) =
 
 /**
  * Listens to `socket` and wraps its `close` so that a direct call by the application is seen
- * (`observer.applicationClosed` runs after the socket's own `close` returned; when it throws, nothing is
- * reported and the exception reaches the caller). A socket whose `close` cannot be wrapped
+ * (`observer.applicationClosed` runs after the socket's own `close` returned; when that throws,
+ * nothing is reported and the exception reaches the caller). A socket whose `close` cannot be wrapped
  * (frozen, proxied) still works; its direct closes then look like remote closes.
  * A class rather than closures: one of these lives per store, so its methods stay on the prototype.
  */

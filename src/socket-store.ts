@@ -2,7 +2,7 @@ import { createActor, type Actor } from "xstate";
 import { connectionMachine, type ConnectionEmitted, type ConnectionEvent } from "../machines/connection.js";
 import { SocketStoreError, type SocketStoreErrorCode } from "./errors.js";
 import { assertHandlers, assertListener, assertSocket, resolveOptions, type ResolvedReconnect } from "./options.js";
-import { reportException } from "./report-exception.js";
+import { notifyAll, reportException } from "./report-exception.js";
 import {
   SocketAttachment,
   closeAbandoned,
@@ -407,16 +407,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     this.#publish(next);
     first?.();
     if (next.status !== previous.status) this.#call("onStatusChange", next, previous);
-    // dispose() clears the set, which ends this loop (Set iteration is live).
-    if (this.#listeners) for (const listener of this.#listeners) this.#notify(listener);
-  }
-
-  #notify(listener: () => void): void {
-    try {
-      listener();
-    } catch (exception) {
-      reportException(exception);
-    }
+    if (this.#listeners) notifyAll(this.#listeners);
   }
 
   /** Every error reaches `lastError` (published) before `onError` sees it. */

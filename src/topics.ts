@@ -1,12 +1,8 @@
 import { assertListener } from "./options.js";
-import { reportException } from "./report-exception.js";
+import { notifyAll } from "./report-exception.js";
 import type { TopicView } from "./types.js";
 
-/**
- * The latest value of one topic and who listens to it. The store clears the listeners on
- * dispose, so a listener that disposes the store ends the notification loop (Set iteration is
- * live); what a listener throws is reported and the others still run.
- */
+/** The latest value of one topic and who listens to it; the store clears the listeners on dispose. */
 export class Topic<Value> {
   #value: Value | undefined = undefined;
   readonly #listeners = new Set<() => void>();
@@ -25,13 +21,7 @@ export class Topic<Value> {
   set(value: Value): void {
     if (Object.is(this.#value, value)) return;
     this.#value = value;
-    for (const listener of this.#listeners) {
-      try {
-        listener();
-      } catch (exception) {
-        reportException(exception);
-      }
-    }
+    notifyAll(this.#listeners);
   }
 
   clearListeners(): void {
