@@ -166,6 +166,17 @@ function throughputTable(unit, results, labels = {}) {
   return rows.join("\n");
 }
 
+/** Adds the goal row of a throughput measurement (ratio to its baseline); a failed one adds none. */
+function pushRatioGoal(goals, label, result, limit) {
+  if (result.error) return;
+  const { ratio, difference } = result;
+  goals.push([
+    label,
+    `${fixed(ratio.median, 2)}× (${signed(fixed(difference.median, 1), difference.median)} ns)`,
+    ratio.median <= limit,
+  ]);
+}
+
 async function main() {
   const started = performance.now();
   const date = new Date();
@@ -186,14 +197,7 @@ async function main() {
     "",
     throughputTable("ns/message", message, { "socket-store": "socket-store `onMessage`" }),
   );
-  if (!message["socket-store"].error) {
-    const { ratio, difference } = message["socket-store"];
-    goals.push([
-      "message path ≤ 1.05× raw",
-      `${fixed(ratio.median, 2)}× (${signed(fixed(difference.median, 1), difference.median)} ns)`,
-      ratio.median <= GOALS.messageRatio,
-    ]);
-  }
+  pushRatioGoal(goals, "message path ≤ 1.05× raw", message["socket-store"], GOALS.messageRatio);
 
   progress("send()");
   const send = await measureThroughput("send", ["raw", "socket-store", ...PEERS]);
@@ -207,14 +211,7 @@ async function main() {
     "",
     throughputTable("ns/send", send, { raw: "raw `socket.send`", "socket-store": "socket-store `send`" }),
   );
-  if (!send["socket-store"].error) {
-    const { ratio, difference } = send["socket-store"];
-    goals.push([
-      "send ≤ 1.5× raw",
-      `${fixed(ratio.median, 2)}× (${signed(fixed(difference.median, 1), difference.median)} ns)`,
-      ratio.median <= GOALS.sendRatio,
-    ]);
-  }
+  pushRatioGoal(goals, "send ≤ 1.5× raw", send["socket-store"], GOALS.sendRatio);
 
   progress("memory");
   const memorySubjects = ["raw", "xstate-actor", "socket-store", "socket-store-no-reconnect", ...PEERS];
