@@ -1,0 +1,202 @@
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import WebSocket, { WebSocketServer } from "ws";
+import { createSocketWithFreshToken } from "../../examples/recipes/fresh-credentials.js";
+import {
+  SocketStore,
+  type ConnectionStatus,
+  type ReplacementContext,
+  type SocketStoreError,
+  type WebSocketLike,
+} from "../../src/index.js";
+import { ControllableSocket } from "../support/controllable-socket.js";
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  vi.useRealTimers();
+});
+
+const context = (attempt: number): ReplacementContext => ({ attempt, previous: new ControllableSocket(), lastClose: null });
+
+describe("createSocketWithFreshToken() with a controllable socket", () => {
+  it("asks for a token for this attempt and puts it, encoded, in the query parameter", async () => {
+    const fetchToken = vi.fn(async () => "a b&c=d");
+    const createSocket = createSocketWithFreshToken({
+      url: "ws://127.0.0.1/feed?room=7",
+      fetchToken,
+      WebSocket: ControllableSocket,
+      tokenParam: "access_token",
+    });
+    const socket = await createSocket(context(3));
+    expect(fetchToken).toHaveBeenCalledWith(3);
+    const url = new URL(socket.url!);
+    expect(url.searchParams.get("access_token")).toBe("a b&c=d");
+    expect(url.searchParams.get("room")).toBe("7");
+    expect(url.pathname).toBe("/feed");
+  });
+
+  it("uses the parameter token by default", async () => {
+    const createSocket = createSocketWithFreshToken({ url: "ws://127.0.0.1/feed", fetchToken: async () => "t1", WebSocket: ControllableSocket });
+    const socket = await createSocket(context(1));
+    expect(new URL(socket.url!).searchParams.get("token")).toBe("t1");
+  });
+
+  it("fails the attempt when fetchToken rejects, and fetches again for the next attempt", async () => {
+    vi.useFakeTimers();
+    const outage = new Error("auth service unavailable");
+    const fetchToken = vi.fn().mockRejectedValueOnce(outage).mockResolvedValueOnce("t2");
+    const errors: SocketStoreError[] = [];
+    const first = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const store = new SocketStore(first, { onError: (error) => errors.push(error) }, {
+      reconnect: {
+        enabled: true,
+        backoff: "fixed",
+        initialDelayMs: 50,
+        maxDelayMs: 500,
+        createSocket: createSocketWithFreshToken({ url: "ws://127.0.0.1/feed", fetchToken, WebSocket: ControllableSocket }),
+      },
+    });
+    first.serverClose({ code: 1006, wasClean: false });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(errors.map((error) => error.code)).toEqual(["ERR_SOCKET_FACTORY"]);
+    expect(errors[0]!.cause).toBe(outage);
+    expect(store.getSnapshot()).toMatchObject({ status: "reconnecting", attempt: 2 });
+
+    await vi.advanceTimersByTimeAsync(50);
+    expect(fetchToken.mock.calls).toEqual([[1], [2]]);
+    const replacement = store.socket as ControllableSocket;
+    expect(new URL(replacement.url).searchParams.get("token")).toBe("t2");
+    replacement.open();
+    expect(store.status).toBe("open");
+  });
+
+  it.each([["an empty string", ""], ["no string", undefined]])("fails the attempt when fetchToken gives %s", async (_label, token) => {
+    const createSocket = createSocketWithFreshToken({
+      url: "ws://127.0.0.1/feed",
+      fetchToken: async () => token as unknown as string,
+      WebSocket: ControllableSocket,
+    });
+    await expect(createSocket(context(1))).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it("reports a throwing WebSocket constructor without the URL or the token", async () => {
+    class QuotingWebSocket extends ControllableSocket {
+      constructor(url: string) {
+        super(url);
+        throw new SyntaxError(`The URL '${url}' is invalid`);
+      }
+    }
+    const createSocket = createSocketWithFreshToken({ url: "ws://127.0.0.1/feed", fetchToken: async () => "secret-ticket-42", WebSocket: QuotingWebSocket });
+    const failure = await createSocket(context(1)).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect(String(failure)).toContain("SyntaxError");
+    expect(String(failure)).not.toContain("secret-ticket-42");
+    expect(String(failure)).not.toContain("127.0.0.1");
+    expect(failure!.cause).toBeUndefined();
+  });
+});
+
+interface AuthServer {
+  /** The URL without a token. */
+  url: string;
+  wss: WebSocketServer;
+  /** The token the server accepts now; any other is answered with 401 during the upgrade. */
+  validToken: string;
+  /** Every upgrade request: the token it carried and whether it was accepted. */
+  upgrades: { token: string | null; accepted: boolean }[];
+}
+
+async function startAuthServer(validToken: string): Promise<AuthServer> {
+  const server: AuthServer = { url: "", wss: undefined as never, validToken, upgrades: [] };
+  server.wss = new WebSocketServer({
+    host: "127.0.0.1",
+    port: 0,
+    verifyClient: (info, done) => {
+      const token = new URL(info.req.url ?? "/", "http://127.0.0.1").searchParams.get("token");
+      const accepted = token === server.validToken;
+      server.upgrades.push({ token, accepted });
+      done(accepted, 401, "Unauthorized");
+    },
+  });
+  await new Promise<void>((resolve) => server.wss.once("listening", () => resolve()));
+  server.url = `ws://127.0.0.1:${(server.wss.address() as AddressInfo).port}/feed`;
+  server.wss.on("connection", (client) => client.on("message", (data) => client.send(`echo:${String(data)}`)));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const client of server.wss.clients) client.terminate();
+        server.wss.close(() => resolve());
+      }),
+  );
+  return server;
+}
+
+describe("createSocketWithFreshToken() against a real ws server on 127.0.0.1 that answers a stale token with 401", () => {
+  it("fails the attempt with a stale token, opens with the fresh one, and never shows a token in errors or snapshots", async () => {
+    const firstToken = "tok-first-3f9a1c";
+    const staleToken = "tok-stale-8b20de";
+    const freshToken = "tok-fresh-51c7e4";
+    const server = await startAuthServer(firstToken);
+    // The auth service still hands out a cached, stale token once after the rotation.
+    const issued = [staleToken, freshToken];
+    const fetchToken = vi.fn(async (_attempt: number) => issued.shift() ?? freshToken);
+    const errors: SocketStoreError[] = [];
+    const messages: string[] = [];
+    const first = new WebSocket(`${server.url}?token=${firstToken}`);
+    const store = new SocketStore(
+      first as unknown as WebSocketLike,
+      { onError: (error) => errors.push(error), onMessage: (event) => messages.push(String(event.data)) },
+      {
+        reconnect: {
+          enabled: true,
+          maxAttempts: 3,
+          backoff: "fixed",
+          initialDelayMs: 20,
+          maxDelayMs: 200,
+          createSocket: createSocketWithFreshToken({
+            url: server.url,
+            fetchToken,
+            WebSocket: WebSocket as unknown as new (url: string) => WebSocketLike,
+          }),
+        },
+      },
+    );
+    cleanups.push(() => store.dispose());
+    const statuses: ConnectionStatus[] = [store.status];
+    const snapshotsAsJson: string[] = [JSON.stringify(store.getSnapshot())];
+    store.subscribe(() => {
+      snapshotsAsJson.push(JSON.stringify(store.getSnapshot()));
+      if (statuses.at(-1) !== store.status) statuses.push(store.status);
+    });
+    await vi.waitFor(() => expect(store.status).toBe("open"), { timeout: 5000, interval: 5 });
+
+    // The server rotates its credentials and drops every connection.
+    server.validToken = freshToken;
+    for (const client of server.wss.clients) client.terminate();
+    await vi.waitFor(() => expect(statuses.filter((status) => status === "open")).toHaveLength(2), { timeout: 5000, interval: 5 });
+
+    expect(store.status).toBe("open");
+    expect(server.upgrades).toEqual([
+      { token: firstToken, accepted: true },
+      { token: staleToken, accepted: false },
+      { token: freshToken, accepted: true },
+    ]);
+    expect(fetchToken.mock.calls).toEqual([[1], [2]]);
+    expect(statuses).toEqual(["connecting", "open", "reconnecting", "connecting", "reconnecting", "connecting", "open"]);
+    expect(errors.map((error) => error.code)).toContain("ERR_SOCKET_ERROR");
+    expect(store.getSnapshot().lastClose).toMatchObject({ code: 1006, wasClean: false });
+
+    store.send("hello");
+    await vi.waitFor(() => expect(messages).toEqual(["echo:hello"]), { timeout: 5000, interval: 5 });
+
+    snapshotsAsJson.push(JSON.stringify(store.getSnapshot()));
+    const reported = [...errors.map((error) => `${String(error)} ${error.message}`), ...snapshotsAsJson].join("\n");
+    expect(errors.length).toBeGreaterThan(0);
+    for (const token of [firstToken, staleToken, freshToken]) expect(reported).not.toContain(token);
+    expect(reported).not.toContain("/feed");
+  });
+});
