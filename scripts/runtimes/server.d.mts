@@ -1,0 +1,18 @@
+export const projectRoot: string;
+
+export interface ScenarioServerStats {
+  upgrades: number;
+  refused: number;
+  accepted: number;
+  live: number[];
+  connections: Array<{ id: number; silent: boolean; ended: boolean; msToEnd: number | null; msToCloseFrame: number | null }>;
+}
+
+export interface ScenarioServer {
+  baseUrl: string;
+  wsUrl: string;
+  stats(): ScenarioServerStats;
+  close(): Promise<void>;
+}
+
+export function startScenarioServer(options: { packageDir: string; xstateDistDir: string }): Promise<ScenarioServer>;
