@@ -10,7 +10,7 @@ describe("the published package", () => {
   it("contains only dist, README, LICENSE and package.json", () => {
     const [pack] = JSON.parse(run("npm", ["pack", "--dry-run", "--json", "--silent"])) as [{ files: { path: string }[] }];
     const files = pack.files.map((file) => file.path).sort();
-    expect(files).toEqual(["LICENSE", "README.md", "dist/index.d.ts", "dist/index.js", "package.json"]);
+    expect(files).toEqual(["LICENSE", "README.md", "dist/index.d.ts", "dist/index.js", "dist/react.d.ts", "dist/react.js", "package.json"]);
   });
 
   it("imports by name in plain Node ESM and works there", () => {
