@@ -20,6 +20,18 @@ export interface MermaidOptions {
    * @default true
    */
   actions?: boolean;
+  /**
+   * Append the guard of each transition to its label (`EVENT [guard]`, `[else]` for an unguarded
+   * fallback). Without guards, transitions of one event between the same two states share a line.
+   * @default true
+   */
+  guards?: boolean;
+  /**
+   * Label the arrows with their transitions and list targetless transitions in their states.
+   * `false` draws bare arrows: a compact overview for a live view, where the labels are elsewhere.
+   * @default true
+   */
+  labels?: boolean;
 }
 
 type AnyTransition = AnyStateNode["transitions"] extends Map<string, Array<infer T>> ? T : never;
@@ -65,13 +77,13 @@ const stateInCheck = checkOf(stateIn("state"));
  * ```
  */
 export function toMermaid(machine: AnyStateMachine, options: MermaidOptions = {}): string {
-  const { direction = "TB", layout = "elk", actions: withActions = true } = options;
+  const { direction = "TB", layout = "elk", actions: withActions = true, guards: withGuards = true, labels: withLabels = true } = options;
   const graph = toDirectedGraph(machine);
   const root = graph.stateNode;
   const ids = assignMermaidIds(graph);
   const idOf = (node: AnyStateNode): string => ids.get(node) ?? fail(`no Mermaid id for state #${node.id}`);
 
-  const edges = collectEdges(graph, withActions);
+  const edges = collectEdges(graph, { withActions, withGuards });
   const isTargetless = (edge: Edge): boolean => edge.transition.target === undefined;
   const targetlessLabels = (node: AnyStateNode): string[] =>
     edges.filter((edge) => edge.source === node && isTargetless(edge)).map((edge) => edge.label);
@@ -82,7 +94,7 @@ export function toMermaid(machine: AnyStateMachine, options: MermaidOptions = {}
     const target = drawnTarget(edge.source, edge.target);
     const key = `${edge.source.id} -> ${target.id}`;
     const arrow = arrows.get(key) ?? { source: edge.source, target, labels: [] };
-    arrow.labels.push(edge.label);
+    if (!arrow.labels.includes(edge.label)) arrow.labels.push(edge.label);
     arrows.set(key, arrow);
   }
 
@@ -107,7 +119,7 @@ export function toMermaid(machine: AnyStateMachine, options: MermaidOptions = {}
     const stateNode = node.stateNode;
     const id = idOf(stateNode);
     const name = stateNode.type === "history" ? (stateNode.history === "deep" ? "H*" : "H") : stateNode.key;
-    const notes = [...(withActions ? entryExitLabels(stateNode) : []), ...targetlessLabels(stateNode)];
+    const notes = withLabels ? [...(withActions ? entryExitLabels(stateNode) : []), ...targetlessLabels(stateNode)] : [];
     if (node.children.length > 0) {
       lines.push(`${indent}state ${quote(name)} as ${id} {`);
       writeChildren(node, `${indent}  `);
@@ -129,23 +141,23 @@ export function toMermaid(machine: AnyStateMachine, options: MermaidOptions = {}
     const anyStateId = uniqueId("any_state", new Set(ids.values()));
     ids.set(root, anyStateId);
     lines.push(`  state "any state" as ${anyStateId}`);
-    for (const label of targetlessLabels(root)) lines.push(`  ${anyStateId} : ${label}`);
+    if (withLabels) for (const label of targetlessLabels(root)) lines.push(`  ${anyStateId} : ${label}`);
     lines.push(`  class ${anyStateId} anyState`, "  classDef anyState stroke-dasharray: 4 4");
   }
 
   for (const { source, target, labels } of arrows.values()) {
-    lines.push(`  ${idOf(source)} --> ${idOf(target)} : ${labels.join("<br/>")}`);
+    lines.push(`  ${idOf(source)} --> ${idOf(target)}${withLabels ? ` : ${labels.join("<br/>")}` : ""}`);
   }
   return `${lines.join("\n")}\n`;
 }
 
 /** Every transition of every state node, one edge per target, in definition order. */
-function collectEdges(graph: DirectedGraphNode, withActions: boolean): Edge[] {
+function collectEdges(graph: DirectedGraphNode, { withActions, withGuards }: { withActions: boolean; withGuards: boolean }): Edge[] {
   const edges: Edge[] = [];
   const add = (source: AnyStateNode, target: AnyStateNode, transition: AnyTransition, siblings: readonly AnyTransition[]) => {
     const isFallback =
       transition.guard === undefined && siblings.slice(0, siblings.indexOf(transition)).some((earlier) => earlier.guard !== undefined);
-    edges.push({ source, target, transition, label: transitionLabel(transition, { withActions, isFallback }) });
+    edges.push({ source, target, transition, label: transitionLabel(transition, { withActions, withGuards, isFallback }) });
   };
   const visit = (node: DirectedGraphNode): void => {
     const stateNode = node.stateNode;
@@ -186,11 +198,11 @@ function isWithin(node: AnyStateNode, ancestor: AnyStateNode): boolean {
 /** `EVENT [guard] / actions`, escaped for a Mermaid label. */
 export function transitionLabel(
   transition: AnyTransition,
-  { withActions = true, isFallback = false }: { withActions?: boolean; isFallback?: boolean } = {},
+  { withActions = true, withGuards = true, isFallback = false }: { withActions?: boolean; withGuards?: boolean; isFallback?: boolean } = {},
 ): string {
   let label = eventLabel(transition);
-  if (transition.guard !== undefined) label += ` [${guardLabel(transition.guard)}]`;
-  else if (isFallback) label += " [else]";
+  if (withGuards && transition.guard !== undefined) label += ` [${guardLabel(transition.guard)}]`;
+  else if (withGuards && isFallback) label += " [else]";
   const actionNames = withActions ? transition.actions.map(actionLabel) : [];
   if (actionNames.length > 0) label += ` / ${actionNames.join(", ")}`;
   return escapeLabel(label);
@@ -272,6 +284,19 @@ function entryExitLabels(stateNode: AnyStateNode): string[] {
   }
   return labels;
 }
+
+/**
+ * The Mermaid id of every state, by its path (`"open.settling"` → `"open_settling"`): the ids
+ * {@link toMermaid} writes, for finding a state's box in the rendered diagram.
+ */
+export function mermaidStateIds(machine: AnyStateMachine): Map<string, string> {
+  const byPath = new Map<string, string>();
+  for (const [stateNode, id] of assignMermaidIds(toDirectedGraph(machine))) byPath.set(stateNode.path.join("."), id);
+  return byPath;
+}
+
+/** The options of the overview diagram the demo shows live: states and event names only. */
+export const OVERVIEW_OPTIONS: MermaidOptions = { actions: false, guards: false };
 
 /** Mermaid ids from the state path (`connecting_socket`): letters, digits and `_` only. */
 function assignMermaidIds(graph: DirectedGraphNode): Map<AnyStateNode, string> {

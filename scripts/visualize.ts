@@ -5,20 +5,28 @@
  * - `visualizations/paths.md`: from `renderPathsMarkdown()` in `test/paths/paths-markdown.ts`,
  *   when that module exists;
  * - `visualizations/connection.svg` and `.png`: rendered by mermaid-cli with Debian's chromium
- *   (`scripts/puppeteer-config.json`); no browser is ever downloaded.
+ *   (`scripts/puppeteer-config.json`); no browser is ever downloaded;
+ * - `visualizations/connection-overview.mmd` and `.svg`: states and event names only, each state's
+ *   box marked with `data-state="<path>"`; the demo page highlights the running store's state in it.
+ *
+ * Each SVG starts with a comment holding the SHA-256 of the Mermaid text it was rendered from, so
+ * a test can tell when it is stale.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { connectionMachine } from "../machines/connection";
-import { README_DIAGRAM, toMermaid } from "./mermaid";
+import { annotateStates, stampSource } from "./diagram-svg";
+import { mermaidStateIds, OVERVIEW_OPTIONS, README_DIAGRAM, toMermaid } from "./mermaid";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outputDir = join(root, "visualizations");
 const mermaidFile = join(outputDir, "connection.mmd");
 const svgFile = join(outputDir, "connection.svg");
 const pngFile = join(outputDir, "connection.png");
+const overviewMermaidFile = join(outputDir, "connection-overview.mmd");
+const overviewSvgFile = join(outputDir, "connection-overview.svg");
 const pathsFile = join(outputDir, "paths.md");
 const pathsModule = join(root, "test", "paths", "paths-markdown.ts");
 const puppeteerConfig = join(root, "scripts", "puppeteer-config.json");
@@ -29,6 +37,8 @@ const show = (file: string): string => relative(root, file);
 mkdirSync(outputDir, { recursive: true });
 writeFileSync(mermaidFile, toMermaid(connectionMachine));
 console.log(`wrote ${show(mermaidFile)}`);
+writeFileSync(overviewMermaidFile, toMermaid(connectionMachine, OVERVIEW_OPTIONS));
+console.log(`wrote ${show(overviewMermaidFile)}`);
 
 writeReadmeDiagram();
 await writePathsMarkdown();
@@ -68,16 +78,23 @@ function renderDiagrams(): void {
     );
     process.exit(1);
   }
-  const render = (output: string, extra: string[] = []): void => {
-    execFileSync(mmdc, ["-p", puppeteerConfig, "-i", mermaidFile, "-o", output, "-b", "white", "-q", ...extra], {
+  const render = (input: string, output: string, extra: string[] = []): void => {
+    execFileSync(mmdc, ["-p", puppeteerConfig, "-i", input, "-o", output, "-b", "white", "-q", ...extra], {
       stdio: "inherit",
       timeout: 120_000,
     });
     console.log(`wrote ${show(output)}`);
   };
-  render(svgFile);
+  const stamp = (svg: string, source: string): string => stampSource(svg, relative(outputDir, source), readFileSync(source, "utf8"));
+
+  render(mermaidFile, svgFile);
+  writeFileSync(svgFile, stamp(readFileSync(svgFile, "utf8"), mermaidFile));
   // mmdc scales the diagram down to the page width (800 px by default): a page as wide as the
   // diagram keeps the PNG's text at its natural size.
   const naturalWidth = Number(/<svg[^>]*max-width:\s*([\d.]+)px/.exec(readFileSync(svgFile, "utf8"))?.[1] ?? 0);
-  render(pngFile, ["-w", String(Math.max(800, Math.ceil(naturalWidth) + 32))]);
+  render(mermaidFile, pngFile, ["-w", String(Math.max(800, Math.ceil(naturalWidth) + 32))]);
+
+  render(overviewMermaidFile, overviewSvgFile);
+  const overview = annotateStates(readFileSync(overviewSvgFile, "utf8"), mermaidStateIds(connectionMachine));
+  writeFileSync(overviewSvgFile, stamp(overview, overviewMermaidFile));
 }
