@@ -5,6 +5,8 @@ export type DemoCloseCode = (typeof DEMO_CLOSE_CODES)[number];
 
 export interface DemoServerState {
   clients: number;
+  /** Connections that went silent and are not terminated yet. */
+  silent: number;
   refusing: boolean;
   refusingForMs: number;
   flapping: boolean;
@@ -14,6 +16,7 @@ export interface DemoServerState {
   flapped: number;
   dropped: number;
   closed: number;
+  silenced: number;
 }
 
 export interface DemoServer {
@@ -27,6 +30,11 @@ export interface DemoServer {
   dropConnections(): number;
   /** Closes every connection with a close frame carrying `code`; returns how many. */
   closeConnections(code: DemoCloseCode, reason?: string): number;
+  /**
+   * Every open connection goes silent without closing: the server stops reading from its TCP
+   * socket and writes nothing more to it (terminated after 30 s); returns how many.
+   */
+  silenceConnections(): number;
   /** Answers every upgrade with 401 for `seconds` (0 stops refusing). */
   refuseUpgrades(seconds: number): void;
   stopRefusing(): void;
@@ -36,4 +44,13 @@ export interface DemoServer {
   state(): DemoServerState;
 }
 
-export declare function startDemoServer(options?: { port?: number; tickMs?: number }): Promise<DemoServer>;
+export interface DemoServerOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** How often the clock topic is broadcast, in ms. @default 1000 */
+  tickMs?: number;
+  /** The build of the package the page runs. @default the project's dist/ */
+  distDir?: string;
+}
+
+export declare function startDemoServer(options?: DemoServerOptions): Promise<DemoServer>;

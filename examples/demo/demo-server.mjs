@@ -1,33 +1,41 @@
-// The demo server: one HTTP port serves the page, the built package and a WebSocket
-// endpoint whose faults can be triggered from the page, over HTTP, or from tests.
+// The demo server: one HTTP port serves the page, the built package, the live statechart and a
+// WebSocket endpoint whose faults can be triggered from the page, over HTTP, or from tests.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { WebSocketServer } from "ws";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = resolve(here, "../..");
 const publicDir = join(here, "public");
-const packageDistDir = join(projectRoot, "dist");
+const defaultDistDir = join(projectRoot, "dist");
 const xstateDistDir = join(projectRoot, "node_modules/xstate/dist");
+const statechartSvg = join(projectRoot, "visualizations/connection-overview.svg");
+const heartbeatRecipe = join(projectRoot, "examples/recipes/heartbeat.ts");
 
 export const DEMO_CLOSE_CODES = Object.freeze([1000, 1001, 1008, 4001, 4401]);
 export const FLAP_CLOSE_CODE = 1012;
 const MAX_FAULT_SECONDS = 600;
+// A silenced connection is terminated after this long, so none is left behind.
+const SILENT_LIMIT_MS = 30_000;
 
 const contentTypes = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml; charset=utf-8",
 };
 
 /** Static routes: only these files are served, so no request path reaches the file system. */
-function staticFile(pathname) {
+function staticFile(pathname, distDir) {
   if (pathname === "/" || pathname === "/index.html") return join(publicDir, "index.html");
   if (pathname === "/app.js") return join(publicDir, "app.js");
+  if (pathname === "/statechart.js") return join(publicDir, "statechart.js");
   if (pathname === "/style.css") return join(publicDir, "style.css");
-  if (pathname === "/socket-store/index.js") return join(packageDistDir, "index.js");
+  if (pathname === "/statechart.svg") return statechartSvg;
+  if (pathname === "/socket-store/index.js") return join(distDir, "index.js");
   // xstate's ESM build imports its chunks relatively; production builds only.
   const vendor = /^\/vendor\/xstate\/([A-Za-z0-9-]+\.esm\.js)$/.exec(pathname);
   if (vendor && !vendor[1].includes("development")) return join(xstateDistDir, vendor[1]);
@@ -37,6 +45,32 @@ function staticFile(pathname) {
 function extensionOf(path) {
   const dot = path.lastIndexOf(".");
   return dot === -1 ? "" : path.slice(dot);
+}
+
+/**
+ * The heartbeat recipe for the page: browsers cannot import TypeScript, so esbuild compiles it.
+ * Its import of the package source becomes the page's `socket-store` (the import map's built
+ * package), so the recipe and the page share one SocketStore class.
+ */
+async function bundleHeartbeatRecipe() {
+  const result = await build({
+    entryPoints: [heartbeatRecipe],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+    plugins: [
+      {
+        name: "package-from-import-map",
+        setup(esbuild) {
+          esbuild.onResolve({ filter: /\/src\/index\.js$/ }, () => ({ path: "socket-store", external: true }));
+        },
+      },
+    ],
+  });
+  return result.outputFiles[0].text;
 }
 
 function sendJson(response, status, body) {
@@ -52,12 +86,16 @@ function parseSeconds(value) {
 
 /**
  * Starts the demo on 127.0.0.1.
- * @param {{ port?: number, tickMs?: number }} [options] port 0 (default) picks a free one.
+ * @param {{ port?: number, tickMs?: number, distDir?: string }} [options] port 0 (default) picks a
+ *   free one; distDir is the build of the package the page runs (default: the project's dist/).
  */
-export async function startDemoServer({ port = 0, tickMs = 1000 } = {}) {
+export async function startDemoServer({ port = 0, tickMs = 1000, distDir = defaultDistDir } = {}) {
   let refusingUntil = 0;
   let flappingUntil = 0;
-  const counters = { accepted: 0, refused: 0, flapped: 0, dropped: 0, closed: 0 };
+  const counters = { accepted: 0, refused: 0, flapped: 0, dropped: 0, closed: 0, silenced: 0 };
+  /** Connections that went silent: nothing is read from them or written to them. */
+  const silent = new Map();
+  let heartbeatBundle = null;
 
   const isRefusing = () => Date.now() < refusingUntil;
   const isFlapping = () => Date.now() < flappingUntil;
@@ -77,7 +115,7 @@ export async function startDemoServer({ port = 0, tickMs = 1000 } = {}) {
   const broadcast = (message) => {
     const text = JSON.stringify(message);
     for (const client of wss.clients) {
-      if (client.readyState === 1) client.send(text);
+      if (client.readyState === 1 && !silent.has(client)) client.send(text);
     }
   };
 
@@ -89,7 +127,14 @@ export async function startDemoServer({ port = 0, tickMs = 1000 } = {}) {
     }
     counters.accepted += 1;
     client.on("error", () => {});
+    client.on("close", () => {
+      clearTimeout(silent.get(client));
+      silent.delete(client);
+    });
     client.on("message", (data, isBinary) => {
+      if (silent.has(client)) return;
+      // The page's heartbeat: an application-level ping, answered with a plain "pong".
+      if (!isBinary && data.toString() === "ping") return client.send("pong");
       const value = isBinary ? `<${data.length} bytes>` : data.toString();
       client.send(JSON.stringify({ topic: "echo", value }));
     });
@@ -121,6 +166,23 @@ export async function startDemoServer({ port = 0, tickMs = 1000 } = {}) {
       counters.closed += count;
       return count;
     },
+    /**
+     * Every open connection goes silent without closing: the server stops reading from its TCP
+     * socket and writes nothing more to it. Only the client's heartbeat can tell; the server
+     * terminates the connection after 30 s.
+     */
+    silenceConnections() {
+      let count = 0;
+      for (const client of wss.clients) {
+        if (client.readyState !== 1 || silent.has(client)) continue;
+        // ws keeps the TCP socket in `_socket`; pausing it stops reading (the pings stay unread).
+        client._socket.pause();
+        silent.set(client, setTimeout(() => client.terminate(), SILENT_LIMIT_MS));
+        count += 1;
+      }
+      counters.silenced += count;
+      return count;
+    },
     /** Answers every upgrade with 401 for `seconds` (0 stops refusing). */
     refuseUpgrades(seconds) {
       refusingUntil = seconds > 0 ? Date.now() + seconds * 1000 : 0;
@@ -138,6 +200,7 @@ export async function startDemoServer({ port = 0, tickMs = 1000 } = {}) {
     state() {
       return {
         clients: wss.clients.size,
+        silent: silent.size,
         refusing: isRefusing(),
         refusingForMs: Math.max(0, refusingUntil - Date.now()),
         flapping: isFlapping(),
@@ -153,6 +216,8 @@ export async function startDemoServer({ port = 0, tickMs = 1000 } = {}) {
     switch (url.pathname) {
       case "/api/drop":
         return sendJson(response, 200, { dropped: controls.dropConnections() });
+      case "/api/silence":
+        return sendJson(response, 200, { silenced: controls.silenceConnections() });
       case "/api/close": {
         const code = Number(url.searchParams.get("code"));
         if (!DEMO_CLOSE_CODES.includes(code)) return sendJson(response, 400, { error: `code must be one of ${DEMO_CLOSE_CODES.join(", ")}` });
@@ -179,15 +244,28 @@ export async function startDemoServer({ port = 0, tickMs = 1000 } = {}) {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     try {
       if (url.pathname.startsWith("/api/")) return await handleApi(request, response, url);
-      const file = request.method === "GET" ? staticFile(url.pathname) : null;
+      if (request.method === "GET" && url.pathname === "/recipes/heartbeat.js") {
+        heartbeatBundle ??= bundleHeartbeatRecipe().catch((error) => {
+          heartbeatBundle = null;
+          throw error;
+        });
+        response.writeHead(200, { "content-type": contentTypes[".js"], "cache-control": "no-store" });
+        return response.end(await heartbeatBundle);
+      }
+      const file = request.method === "GET" ? staticFile(url.pathname, distDir) : null;
       if (!file) return sendJson(response, 404, { error: "not found" });
       const body = await readFile(file);
       response.writeHead(200, { "content-type": contentTypes[extensionOf(file)] ?? "application/octet-stream", "cache-control": "no-store" });
       response.end(body);
     } catch (error) {
       const missingBuild = error?.code === "ENOENT" && isPackagePath(url.pathname);
-      sendJson(response, missingBuild ? 503 : 500, {
-        error: missingBuild ? "dist/index.js is missing: run `npm run build` (or `npm start`)" : "server error",
+      const missingDiagram = error?.code === "ENOENT" && url.pathname === "/statechart.svg";
+      sendJson(response, missingBuild || missingDiagram ? 503 : 500, {
+        error: missingBuild
+          ? "dist/index.js is missing: run `npm run build` (or `npm start`)"
+          : missingDiagram
+            ? "visualizations/connection-overview.svg is missing: run `npm run visualize`"
+            : "server error",
       });
     }
   });
@@ -216,6 +294,7 @@ export async function startDemoServer({ port = 0, tickMs = 1000 } = {}) {
   function close() {
     closing ??= new Promise((resolveClose) => {
       clearInterval(ticker);
+      for (const timer of silent.values()) clearTimeout(timer);
       for (const client of wss.clients) client.terminate();
       wss.close();
       server.closeAllConnections();

@@ -16,9 +16,11 @@ const CHROMIUM_FLAGS = [
   "--no-first-run",
 ];
 const SCREENSHOT_PATH = join(projectRoot, "test/artifacts/demo.png");
-// The page's policy: fixed 500 ms, 4 attempts, stable after 1000 ms.
+// The page's policy: fixed 500 ms, 4 attempts, stable after 1000 ms; heartbeat every 1000 ms.
 const MAX_ATTEMPTS = 4;
 const WAIT_MS = 10_000;
+// Another build of the package to serve instead of dist/ (e.g. one made with `tsup --out-dir`).
+const distDir = process.env.SOCKET_STORE_DIST_DIR;
 
 const hasChromium = existsSync(CHROMIUM_PATH);
 if (!hasChromium) {
@@ -34,8 +36,8 @@ describe.skipIf(!hasChromium)("the demo page in Chromium", () => {
   let consoleLines: string[];
 
   beforeAll(async () => {
-    await ensureBuiltPackage();
-    demo = await startDemoServer({ tickMs: 250 });
+    if (distDir === undefined) await ensureBuiltPackage();
+    demo = await startDemoServer({ tickMs: 250, ...(distDir === undefined ? {} : { distDir }) });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true });
   });
 
@@ -49,7 +51,7 @@ describe.skipIf(!hasChromium)("the demo page in Chromium", () => {
     demo.stopFlapping();
     pageErrors = [];
     consoleLines = [];
-    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
     page.on("console", (message) => consoleLines.push(message.text()));
@@ -72,6 +74,18 @@ describe.skipIf(!hasChromium)("the demo page in Chromium", () => {
       items.map((item) => `${(item as HTMLElement).dataset.from}→${(item as HTMLElement).dataset.to}`).reverse(),
     );
   const text = async (testId: string) => (await page.getByTestId(testId).textContent()) ?? "";
+  /** The states the diagram highlighted, in order, each with the event that led there. */
+  const highlights = () =>
+    page.$$eval('[data-testid="highlight"]', (items) =>
+      items.map((item) => `${(item as HTMLElement).dataset.event} → ${(item as HTMLElement).dataset.state}`),
+    );
+  const highlighted = (state: string) =>
+    page.waitForSelector(`[data-testid="machine-state"][data-state="${state}"]`, { timeout: WAIT_MS });
+  /** The boxes of the diagram marked current: the innermost state, and its parents. */
+  const diagramMarks = () =>
+    page.$$eval('[data-testid="statechart"] [data-state].active-leaf, [data-testid="statechart"] [data-state].active', (boxes) =>
+      boxes.map((box) => `${box.classList.contains("active-leaf") ? "current" : "parent"} ${(box as HTMLElement).dataset.state}`).sort(),
+    );
 
   async function clockUpdatesAfter(previous: string): Promise<string> {
     await page.waitForFunction(
@@ -166,6 +180,69 @@ describe.skipIf(!hasChromium)("the demo page in Chromium", () => {
     expectNoPackageOutput();
   });
 
+  it("draws the statechart from the machine and highlights open.stable inside open once the socket connects", async () => {
+    await statusIs("open");
+    await highlighted("open.stable");
+    const boxes = await page.$$eval('[data-testid="statechart"] svg [data-state]', (items) => items.map((item) => (item as HTMLElement).dataset.state));
+    expect(boxes).toEqual(expect.arrayContaining(["connecting", "connecting.socket", "connecting.creatingSocket", "open.settling", "closing.byStore", "reconnecting", "error"]));
+    expect(await diagramMarks()).toEqual(["current open.stable", "parent open"]);
+    expect(await highlights()).toEqual(["xstate.init → connecting.socket", "SOCKET.OPENED → open.stable"]);
+    expectNoPackageOutput();
+  });
+
+  it("moves the highlight through reconnecting, connecting.creatingSocket, connecting.socket, open.settling and open.stable after a server drop", async () => {
+    await highlighted("open.stable");
+    expect(demo.dropConnections()).toBe(1);
+
+    await highlighted("open.settling");
+    expect(await diagramMarks()).toEqual(["current open.settling", "parent open"]);
+    await highlighted("open.stable");
+    expect((await highlights()).slice(2)).toEqual([
+      "SOCKET.CLOSED → reconnecting",
+      "xstate.after.backoff.connection.reconnecting → connecting.creatingSocket",
+      "REPLACEMENT.READY → connecting.socket",
+      "SOCKET.OPENED → open.settling",
+      "xstate.after.stabilityWindow.connection.open.settling → open.stable",
+    ]);
+    expect(await diagramMarks()).toEqual(["current open.stable", "parent open"]);
+    expectNoPackageOutput();
+  });
+
+  it("highlights closing.byStore, then closed, after the close button", async () => {
+    await highlighted("open.stable");
+    await page.getByTestId("close").click();
+    await highlighted("closed");
+    expect((await highlights()).slice(2)).toEqual(["STORE.CLOSE → closing.byStore", "SOCKET.CLOSED → closed"]);
+    expect(await diagramMarks()).toEqual(["current closed"]);
+  });
+
+  it("catches a connection that goes silent with the heartbeat: heartbeat timeout, reconnecting, then open on a fresh connection", async () => {
+    await statusIs("open");
+    await highlighted("open.stable");
+    const before = demo.state();
+    expect(demo.silenceConnections()).toBe(1);
+
+    await transitionSeen("open", "reconnecting");
+    await transitionSeen("connecting", "open");
+    await statusIs("open");
+    expect(await text("last-close")).toBe('1006 "heartbeat timeout" (not clean)');
+    expect(await transitions()).toEqual(["connecting→open", "open→reconnecting", "reconnecting→connecting", "connecting→open"]);
+    await highlighted("open.stable");
+    expect((await highlights()).slice(2, 4)).toEqual(["STORE.DROP → reconnecting", "xstate.after.backoff.connection.reconnecting → connecting.creatingSocket"]);
+
+    // The server closed nothing: the page left the silent connection and opened a new one.
+    const after = demo.state();
+    expect({
+      silenced: after.silenced - before.silenced,
+      dropped: after.dropped - before.dropped,
+      closed: after.closed - before.closed,
+      accepted: after.accepted - before.accepted,
+    }).toEqual({ silenced: 1, dropped: 0, closed: 0, accepted: 1 });
+    const afterReconnect = await text("clock");
+    await clockUpdatesAfter(afterReconnect);
+    expectNoPackageOutput();
+  });
+
   it("drives the server faults from the page's own buttons", async () => {
     await statusIs("open");
     await page.getByTestId("server-close-code").selectOption("4401");
@@ -183,6 +260,10 @@ describe.skipIf(!hasChromium)("the demo page in Chromium", () => {
     await page.getByTestId("server-heal").click();
     await page.waitForSelector('[data-testid="server-state"]:has-text("healthy")', { timeout: WAIT_MS });
     await page.getByTestId("retry").click();
+    await statusIs("open");
+
+    await page.getByTestId("server-silence").click();
+    await page.waitForSelector('[data-testid="last-close"]:has-text("heartbeat timeout")', { timeout: WAIT_MS });
     await statusIs("open");
     expect(pageErrors).toEqual([]);
   });

@@ -1,7 +1,12 @@
 import { SocketStore, isSocketStoreError } from "socket-store";
+// examples/recipes/heartbeat.ts, compiled for the browser by the demo server.
+import { startHeartbeat } from "/recipes/heartbeat.js";
+import { createStatechartView } from "/statechart.js";
 
 // Small delays so a whole outage fits in a few seconds of watching.
 const reconnect = { enabled: true, backoff: "fixed", initialDelayMs: 500, maxDelayMs: 1000, maxAttempts: 4 };
+// The server answers "ping" with "pong"; a connection that goes silent is dropped within 1.5 s.
+const heartbeatOptions = { intervalMs: 1000, timeoutMs: 500 };
 const LOG_LIMIT = 60;
 
 const $ = (id) => document.getElementById(id);
@@ -35,6 +40,13 @@ function route(event) {
   return undefined;
 }
 
+const statechart = createStatechartView({ container: $("statechart"), stateOutput: $("machine-state"), trail: $("statechart-trail") });
+try {
+  await statechart.load("/statechart.svg");
+} catch (error) {
+  $("statechart").textContent = `The diagram could not be loaded: ${error.message}`;
+}
+
 const socketUrl = new URL("/ws", location.href);
 socketUrl.protocol = location.protocol === "https:" ? "wss:" : "ws:";
 
@@ -55,8 +67,10 @@ const store = new SocketStore(
       appendLog(`error ${error.code}`, { className: "event" });
     },
   },
-  { reconnect },
+  // The diagram follows XState's inspection events, not a copy of the status logic.
+  { reconnect, inspect: statechart.inspect },
 );
+startHeartbeat(store, heartbeatOptions);
 
 function render() {
   const snapshot = store.getSnapshot();
@@ -137,6 +151,7 @@ function secondsFrom(inputId) {
 
 const serverControls = {
   "server-drop": () => control("/api/drop"),
+  "server-silence": () => control("/api/silence"),
   "server-close": () => control(`/api/close?code=${encodeURIComponent($("server-close-code").value)}`),
   "server-refuse": () => control(`/api/refuse?seconds=${secondsFrom("server-refuse-seconds")}`),
   "server-flap": () => control(`/api/flap?seconds=${secondsFrom("server-flap-seconds")}`),
@@ -161,6 +176,7 @@ async function refreshServerState() {
     const faults = [];
     if (state.refusing) faults.push(`refusing ${Math.ceil(state.refusingForMs / 1000)} s`);
     if (state.flapping) faults.push(`flapping ${Math.ceil(state.flappingForMs / 1000)} s`);
+    if (state.silent > 0) faults.push(`${state.silent} silent`);
     $("server-state").textContent = `${state.clients} client(s); ${faults.length ? faults.join(", ") : "healthy"}`;
   } catch {
     $("server-state").textContent = "server unreachable";
@@ -169,7 +185,19 @@ async function refreshServerState() {
 setInterval(refreshServerState, 500);
 refreshServerState();
 
-$("policy").textContent = `fixed ${reconnect.initialDelayMs} ms, ${reconnect.maxAttempts} attempts, stable after ${reconnect.maxDelayMs} ms`;
+$("policy").textContent =
+  `fixed ${reconnect.initialDelayMs} ms, ${reconnect.maxAttempts} attempts, stable after ${reconnect.maxDelayMs} ms; ` +
+  `heartbeat every ${heartbeatOptions.intervalMs} ms, pong within ${heartbeatOptions.timeoutMs} ms`;
+
+// Fitted to the page by default; at its actual size the diagram scrolls sideways.
+$("statechart-size").addEventListener("click", () => {
+  const svg = $("statechart").querySelector("svg");
+  if (!svg) return;
+  const actualSize = svg.style.width === "";
+  svg.style.width = actualSize ? `${svg.viewBox.baseVal.width}px` : "";
+  svg.style.maxWidth = actualSize ? "none" : "";
+  $("statechart-size").textContent = actualSize ? "fit to width" : "actual size";
+});
 
 // For poking at the store from the devtools console.
 globalThis.socketStore = store;
