@@ -30,8 +30,11 @@ class WaitCancelled extends Error {
  * moments too. A random wait spreads their attempts.
  *
  * The store shows `connecting` (with the attempt number) during the wait: the wait is part of
- * the attempt. The store's own backoff delay still comes before it, so a common choice is
- * `backoff: "fixed", initialDelayMs: 0` and an exponential `budgetMs`.
+ * the attempt, and comes after the store's own backoff delay. With `budgetMs` equal to that
+ * delay (`backoffDelay(attempt, policy)`), attempt n starts between delay(n) and 2 × delay(n)
+ * after the failure. For a large fleet, make the first budget long enough to spread everyone's
+ * first attempt: `initialDelayMs: 2000` spreads it over 2 s (5 % of the clients per 100 ms).
+ * A connect timeout that also counts the `connecting` time must be longer than the largest wait.
  *
  * Without `watch(store)`, a wait that the store no longer needs (after `close()` or
  * `dispose()`) still runs out and calls `create`; the store closes that late socket at once
@@ -40,11 +43,12 @@ class WaitCancelled extends Error {
  * Give each store its own wrapper: `watch` ends the pending waits of this wrapper.
  *
  * @example
+ * const policy = { backoff: "exponential", initialDelayMs: 2000, maxDelayMs: 30_000 } as const;
  * const createSocket = jitteredCreateSocket(() => new WebSocket(url), {
- *   budgetMs: (attempt) => Math.min(30_000, 1000 * 2 ** attempt),
+ *   budgetMs: (attempt) => backoffDelay(attempt, policy),
  * });
  * const store = new SocketStore(new WebSocket(url), handlers, {
- *   reconnect: { enabled: true, maxAttempts: 10, backoff: "fixed", initialDelayMs: 0, maxDelayMs: 30_000, createSocket },
+ *   reconnect: { enabled: true, maxAttempts: 10, ...policy, createSocket },
  * });
  * const unwatch = createSocket.watch(store);
  * // later:
