@@ -7,7 +7,8 @@ import { and, assign, emit, not, setup } from "xstate";
  * transient `start` and `checkingBudget`, which are never observed, and the final `disposed`).
  * The machine is pure: socket side effects leave it as emitted events (`createReplacement`,
  * `reconnectExhausted`) that the SocketStore facade carries out. It imports nothing but xstate,
- * so this file can be pasted into the Stately visualizer as it is.
+ * and its config is written inline with every guard named, so Stately's tools (Studio's import
+ * from code, the VS Code extension) read every state and transition of it.
  */
 
 export type BackoffKind = "fixed" | "exponential";
@@ -50,6 +51,11 @@ export interface ConnectionContext extends BackoffPolicy {
   attempt: number;
   /** Delay of the pending attempt while `reconnecting`, else null. */
   retryDelayMs: number | null;
+  /**
+   * Identifies the socket-factory call the machine waits for in `connecting.creatingSocket`;
+   * a factory result that names another request (abandoned by close, drop or dispose) is ignored.
+   */
+  replacementRequest: number;
 }
 
 export type ConnectionEvent =
@@ -66,28 +72,22 @@ export type ConnectionEvent =
   | { type: "STORE.CLOSE" }
   /** `store.reconnect()`. */
   | { type: "STORE.RECONNECT" }
-  /** The facade took over a replacement socket with this `readyState`. */
-  | { type: "REPLACEMENT.READY"; readyState: number }
-  /** The socket factory threw, rejected or gave something that is not a WebSocket. */
-  | { type: "REPLACEMENT.FAILED" }
+  /**
+   * `store.drop(reason)`: the observed socket (or the pending factory call) is ended now and
+   * judged like a close event `{ code: 1006, wasClean: false }` in the current state;
+   * `retryOnClose` is the predicate's verdict as for `SOCKET.CLOSED`.
+   */
+  | { type: "STORE.DROP"; retryOnClose?: boolean | undefined }
+  /** The facade took over the socket of factory call `request`, with this `readyState`. */
+  | { type: "REPLACEMENT.READY"; request: number; readyState: number }
+  /** Factory call `request` threw, rejected or gave something that is not a WebSocket. */
+  | { type: "REPLACEMENT.FAILED"; request: number }
   /** `store.dispose()`. */
   | { type: "DISPOSE" };
 
 export type ConnectionEmitted =
-  | { type: "createReplacement"; attempt: number }
+  | { type: "createReplacement"; attempt: number; request: number }
   | { type: "reconnectExhausted"; attempt: number };
-
-/** A close nobody asked for (server, network): retried unless the predicate declines. */
-const onRemoteClose = [
-  { guard: and(["isReconnectEnabled", not("retryOnCloseDeclines")]), target: "#connection.checkingBudget" },
-  { target: "#connection.closed" },
-] as const;
-
-/** A close the application started with `socket.close()`: retried only if the predicate accepts. */
-const onApplicationClose = [
-  { guard: and(["isReconnectEnabled", "retryOnCloseAccepts"]), target: "#connection.checkingBudget" },
-  { target: "#connection.closed" },
-] as const;
 
 export const connectionMachine = setup({
   types: {
@@ -101,12 +101,20 @@ export const connectionMachine = setup({
     startsOpen: ({ context }) => context.readyState === 1,
     startsClosing: ({ context }) => context.readyState === 2,
     isReconnectEnabled: ({ context }) => context.reconnectEnabled === true,
-    retryOnCloseAccepts: ({ event }) => event.type === "SOCKET.CLOSED" && event.retryOnClose === true,
-    retryOnCloseDeclines: ({ event }) => event.type === "SOCKET.CLOSED" && event.retryOnClose === false,
+    retryOnCloseAccepts: ({ event }) => (event.type === "SOCKET.CLOSED" || event.type === "STORE.DROP") && event.retryOnClose === true,
+    retryOnCloseDeclines: ({ event }) => (event.type === "SOCKET.CLOSED" || event.type === "STORE.DROP") && event.retryOnClose === false,
+    /** A close nobody asked for (server, network, drop): retried unless the predicate declines. */
+    retriesRemoteClose: and(["isReconnectEnabled", not("retryOnCloseDeclines")]),
+    /** A close the application started with `socket.close()`: retried only if the predicate accepts. */
+    retriesApplicationClose: and(["isReconnectEnabled", "retryOnCloseAccepts"]),
     isInOutage: ({ context }) => context.attempt > 0,
     hasAttemptsLeft: ({ context }) => context.attempt < context.maxAttempts,
+    isAwaitedReplacement: ({ context, event }) =>
+      (event.type === "REPLACEMENT.READY" || event.type === "REPLACEMENT.FAILED") && event.request === context.replacementRequest,
     replacementIsConnecting: ({ event }) => event.type === "REPLACEMENT.READY" && event.readyState === 0,
     replacementIsOpen: ({ event }) => event.type === "REPLACEMENT.READY" && event.readyState === 1,
+    awaitedReplacementIsConnecting: and(["isAwaitedReplacement", "replacementIsConnecting"]),
+    awaitedReplacementIsOpen: and(["isAwaitedReplacement", "replacementIsOpen"]),
   },
   delays: {
     backoff: ({ context }) => context.retryDelayMs ?? 0,
@@ -122,7 +130,12 @@ export const connectionMachine = setup({
     clearRetryDelay: assign({ retryDelayMs: null }),
     startFreshOutage: assign({ attempt: 1, retryDelayMs: null }),
     endOutage: assign({ attempt: 0 }),
-    requestReplacement: emit(({ context }) => ({ type: "createReplacement" as const, attempt: context.attempt })),
+    nextReplacementRequest: assign(({ context }) => ({ replacementRequest: context.replacementRequest + 1 })),
+    requestReplacement: emit(({ context }) => ({
+      type: "createReplacement" as const,
+      attempt: context.attempt,
+      request: context.replacementRequest,
+    })),
     reportExhausted: emit(({ context }) => ({ type: "reconnectExhausted" as const, attempt: context.attempt })),
   },
 }).createMachine({
@@ -136,6 +149,7 @@ export const connectionMachine = setup({
     maxDelayMs: input.reconnect.maxDelayMs,
     attempt: 0,
     retryDelayMs: null,
+    replacementRequest: 0,
   }),
   initial: "start",
   on: {
@@ -155,24 +169,28 @@ export const connectionMachine = setup({
       states: {
         /** The observed socket is connecting (the original one, or a replacement of an outage). */
         socket: {
-          tags: ["live", "asksRetryOnClose"],
+          tags: ["live", "observesSocket", "asksRetryOnClose"],
           on: {
             "SOCKET.OPENED": [{ guard: "isInOutage", target: "#connection.open.settling" }, { target: "#connection.open.stable" }],
-            "SOCKET.CLOSED": onRemoteClose,
+            "SOCKET.CLOSED": [{ guard: "retriesRemoteClose", target: "#connection.checkingBudget" }, { target: "#connection.closed" }],
+            "STORE.DROP": [{ guard: "retriesRemoteClose", target: "#connection.checkingBudget" }, { target: "#connection.closed" }],
             "SOCKET.CLOSE_CALLED": "#connection.closing.byApplication",
             "STORE.CLOSE": "#connection.closing.byStore",
           },
         },
         /** Waiting for the socket factory (a Promise may be pending). */
         creatingSocket: {
-          entry: "requestReplacement",
+          tags: ["asksRetryOnClose"],
+          entry: ["nextReplacementRequest", "requestReplacement"],
           on: {
             "REPLACEMENT.READY": [
-              { guard: "replacementIsConnecting", target: "socket" },
-              { guard: "replacementIsOpen", target: "#connection.open.settling" },
-              { target: "#connection.checkingBudget" },
+              { guard: "awaitedReplacementIsConnecting", target: "socket" },
+              { guard: "awaitedReplacementIsOpen", target: "#connection.open.settling" },
+              { guard: "isAwaitedReplacement", target: "#connection.checkingBudget" },
             ],
-            "REPLACEMENT.FAILED": "#connection.checkingBudget",
+            "REPLACEMENT.FAILED": { guard: "isAwaitedReplacement", target: "#connection.checkingBudget" },
+            /** The pending factory call is abandoned; the attempt failed like a remote close. */
+            "STORE.DROP": [{ guard: "retriesRemoteClose", target: "#connection.checkingBudget" }, { target: "#connection.closed" }],
             "STORE.CLOSE": "#connection.closed",
           },
         },
@@ -180,9 +198,10 @@ export const connectionMachine = setup({
     },
     open: {
       initial: "stable",
-      tags: ["live", "asksRetryOnClose"],
+      tags: ["live", "observesSocket", "asksRetryOnClose"],
       on: {
-        "SOCKET.CLOSED": onRemoteClose,
+        "SOCKET.CLOSED": [{ guard: "retriesRemoteClose", target: "checkingBudget" }, { target: "closed" }],
+        "STORE.DROP": [{ guard: "retriesRemoteClose", target: "checkingBudget" }, { target: "closed" }],
         "SOCKET.CLOSE_CALLED": "closing.byApplication",
         "STORE.CLOSE": "closing.byStore",
       },
@@ -199,16 +218,25 @@ export const connectionMachine = setup({
       states: {
         /** Closing on its own (the socket was already closing when the store got it). */
         byRemote: {
-          tags: ["asksRetryOnClose"],
-          on: { "SOCKET.CLOSED": onRemoteClose, "STORE.CLOSE": "byStore" },
+          tags: ["observesSocket", "asksRetryOnClose"],
+          on: {
+            "SOCKET.CLOSED": [{ guard: "retriesRemoteClose", target: "#connection.checkingBudget" }, { target: "#connection.closed" }],
+            "STORE.DROP": [{ guard: "retriesRemoteClose", target: "#connection.checkingBudget" }, { target: "#connection.closed" }],
+            "STORE.CLOSE": "byStore",
+          },
         },
         byApplication: {
-          tags: ["asksRetryOnClose"],
-          on: { "SOCKET.CLOSED": onApplicationClose, "STORE.CLOSE": "byStore" },
+          tags: ["observesSocket", "asksRetryOnClose"],
+          on: {
+            "SOCKET.CLOSED": [{ guard: "retriesApplicationClose", target: "#connection.checkingBudget" }, { target: "#connection.closed" }],
+            "STORE.DROP": [{ guard: "retriesApplicationClose", target: "#connection.checkingBudget" }, { target: "#connection.closed" }],
+            "STORE.CLOSE": "byStore",
+          },
         },
         /** `store.close()` is terminal: the close is not judged. */
         byStore: {
-          on: { "SOCKET.CLOSED": "#connection.closed" },
+          tags: ["observesSocket"],
+          on: { "SOCKET.CLOSED": "#connection.closed", "STORE.DROP": "#connection.closed" },
         },
       },
     },

@@ -14,6 +14,7 @@ export type {
   SocketStoreReconnectOptions,
   TopicUpdate,
   TopicView,
+  InspectOption,
   WebSocketLike,
 } from "./types.js";
 export { connectionMachine, backoffDelay } from "../machines/connection.js";

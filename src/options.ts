@@ -57,7 +57,10 @@ export function resolveOptions(options: unknown): { reconnect: ResolvedReconnect
   if (options === undefined) return { reconnect: DISABLED, inspect: undefined };
   check(isObject(options), "options", "an object when given", options);
   const { inspect, reconnect } = options as Record<string, unknown>;
-  checkFunction("options.inspect", inspect);
+  if (typeof inspect !== "function" && inspect !== undefined) {
+    check(isObject(inspect), "options.inspect", "a function or an observer object when given", inspect);
+    for (const method of ["next", "error", "complete"]) checkFunction(`options.inspect.${method}`, (inspect as Record<string, unknown>)[method]);
+  }
   return { reconnect: resolveReconnect(reconnect), inspect: inspect as SocketStoreOptions["inspect"] };
 }
 

@@ -121,18 +121,42 @@ export function createDefaultReplacement(previous: WebSocketLike): unknown {
 const ignore = (): void => {};
 
 /**
- * Closes a socket the store obtained and no longer observes (after dispose, or delivered too late).
- * Until its close event, an `error` listener stays on it: `ws` throws an unhandled `error` when
- * a connecting socket is closed without one.
+ * Ends a socket the store stopped observing because it was dropped, without waiting for a closing
+ * handshake: `terminate()` where the socket has it (`ws`), otherwise `close()` with no arguments.
+ * What either throws is ignored; an `error` listener stays until the close event, because `ws`
+ * emits `error` when a connecting socket is terminated.
  */
-export function closeAbandoned(socket: WebSocketLike): void {
-  if (socket.readyState !== 0 && socket.readyState !== 1) return;
+export function endSocket(socket: WebSocketLike): void {
+  if (socket.readyState === 3) return;
+  const terminate = (socket as { terminate?: unknown }).terminate;
+  const release = keepErrorsQuiet(socket);
+  try {
+    if (typeof terminate === "function") terminate.call(socket);
+    else socket.close();
+  } catch {
+    release();
+  }
+}
+
+/** Listens to `error` on a socket nobody observes until its close event; returns the undo. */
+function keepErrorsQuiet(socket: WebSocketLike): () => void {
   const release = (): void => {
     socket.removeEventListener("error", ignore);
     socket.removeEventListener("close", release);
   };
   socket.addEventListener("error", ignore);
   socket.addEventListener("close", release);
+  return release;
+}
+
+/**
+ * Closes a socket the store obtained and no longer observes (after dispose, or delivered too late).
+ * Until its close event, an `error` listener stays on it: `ws` throws an unhandled `error` when
+ * a connecting socket is closed without one.
+ */
+export function closeAbandoned(socket: WebSocketLike): void {
+  if (socket.readyState !== 0 && socket.readyState !== 1) return;
+  const release = keepErrorsQuiet(socket);
   try {
     socket.close();
   } catch {

@@ -7,6 +7,7 @@ import {
   SocketAttachment,
   closeAbandoned,
   createDefaultReplacement,
+  endSocket,
   describeCloseArgumentProblem,
   describeSocketShapeProblem,
   type SocketObserver,
@@ -66,8 +67,6 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   #topics: Map<keyof Topics, Topic<any>> | undefined;
   /** What the machine emitted and the store has not carried out yet; created on first use. */
   #effects: ConnectionEmitted[] | undefined;
-  /** Identifies the factory call whose socket may still be taken over; late results are closed. */
-  #pendingReplacement: object | null = null;
   readonly #observer: SocketObserver = {
     open: (event: EventLike) => {
       this.#step({ type: "SOCKET.OPENED" });
@@ -110,7 +109,8 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
       // An inspector that throws must not break the machine's processing.
       inspect: inspect && ((event) => {
         try {
-          inspect(event);
+          if (typeof inspect === "function") inspect(event);
+          else inspect.next?.(event);
         } catch (exception) {
           reportException(exception);
         }
@@ -215,6 +215,32 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   }
 
   /**
+   * Ends a connection known to be dead, now: stops listening to the observed socket, closes it
+   * without waiting (`terminate()` where the socket has it, else `close()`), and goes on as for
+   * a close event `{ code: 1006, reason, wasClean: false }` in the current state — so a dropped
+   * replacement is a failed attempt. While an async `createSocket` is pending, that call is
+   * abandoned instead. Does nothing in `reconnecting`, `closed` and `error`, and after dispose().
+   * @param reason Recorded in `lastClose.reason`; never sent. @default ""
+   * @throws SocketStoreError `ERR_INVALID_ARGUMENT` when `reason` is not a string (nothing changes).
+   * @example
+   * // no pong within 5 s: the connection is dead even if the socket does not know it yet
+   * store.drop("heartbeat timeout");
+   */
+  drop(reason: string = ""): void {
+    if (this.#isDisposed()) return;
+    if (typeof reason !== "string") {
+      throw new SocketStoreError("ERR_INVALID_ARGUMENT", "SocketStore: drop(reason) must be given a string reason when given");
+    }
+    const snapshot = this.#actor.getSnapshot();
+    if (!snapshot.can({ type: "STORE.DROP" })) return;
+    if (snapshot.hasTag("observesSocket")) {
+      this.#attachment.detach();
+      endSocket(this.#socket);
+    }
+    this.#handleClose({ type: "close", code: 1006, reason, wasClean: false }, "STORE.DROP");
+  }
+
+  /**
    * Removes every listener the store added, cancels any pending attempt, stops the machine and
    * closes replacement sockets the store obtained (never the socket given to the constructor).
    * No handler or subscriber runs afterwards; the snapshot stays as it was.
@@ -270,7 +296,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     this.#topic(topic).set(value);
   }
 
-  #handleClose(event: CloseEventLike): void {
+  #handleClose(event: CloseEventLike, type: "SOCKET.CLOSED" | "STORE.DROP" = "SOCKET.CLOSED"): void {
     this.#lastClose = { code: event.code, reason: event.reason ?? "", wasClean: event.wasClean === true };
     let retryOnClose: boolean | undefined;
     let predicateException: { value: unknown } | undefined;
@@ -283,7 +309,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
         predicateException = { value: exception };
       }
     }
-    this.#step({ type: "SOCKET.CLOSED", retryOnClose });
+    this.#step({ type, retryOnClose });
     if (predicateException) this.#report("ERR_RETRY_PREDICATE", "options.reconnect.retryOnClose threw", predicateException.value);
     this.#call("onClose", event);
   }
@@ -301,19 +327,17 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     let effect: ConnectionEmitted | undefined;
     // Re-read each turn: dispose() (from a callback) drops what is still queued.
     while ((effect = this.#effects?.shift())) {
-      if (effect.type === "createReplacement") this.#createReplacement(effect.attempt);
+      if (effect.type === "createReplacement") this.#createReplacement(effect.attempt, effect.request);
       else this.#report("ERR_RECONNECT_EXHAUSTED", `gave up after ${effect.attempt} reconnect attempt(s)`);
     }
     this.#commit();
   }
 
-  #createReplacement(attempt: number): void {
+  #createReplacement(attempt: number, request: number): void {
     // Publish `connecting` first: a factory (and its failure report) sees the attempt's status.
     this.#commit();
     // A subscriber may have closed or disposed the store just now: then no socket is wanted.
-    if (!this.#actor.getSnapshot().matches({ connecting: "creatingSocket" })) return;
-    const request = {};
-    this.#pendingReplacement = request;
+    if (!this.#awaits(request)) return;
     const previous = this.#socket;
     const { createSocket } = this.#reconnect;
     let result: unknown;
@@ -333,7 +357,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     }
   }
 
-  #takeOver(request: object, socket: unknown): void {
+  #takeOver(request: number, socket: unknown): void {
     const usable = describeSocketShapeProblem(socket) === undefined;
     if (!this.#awaits(request)) {
       // Delivered after close() or dispose(): never observed, closed at once.
@@ -345,25 +369,23 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
       return;
     }
     const replacement = socket as WebSocketLike;
-    this.#pendingReplacement = null;
     // Stop listening to the previous socket before listening to the replacement.
     this.#attachment.detach();
     this.#socket = replacement;
     this.#attachment = new SocketAttachment(replacement, this.#observer);
-    this.#step({ type: "REPLACEMENT.READY", readyState: replacement.readyState });
+    this.#step({ type: "REPLACEMENT.READY", request, readyState: replacement.readyState });
   }
 
-  /** True while the machine still waits for the socket of this factory call. */
-  #awaits(request: object): boolean {
-    return request === this.#pendingReplacement && this.#actor.getSnapshot().matches({ connecting: "creatingSocket" });
+  /** True while the machine still waits for the socket of this factory call (not closed, dropped or disposed since). */
+  #awaits(request: number): boolean {
+    return !this.#isDisposed() && this.#actor.getSnapshot().can({ type: "REPLACEMENT.FAILED", request });
   }
 
-  #replacementFailed(request: object, cause: unknown): void {
+  #replacementFailed(request: number, cause: unknown): void {
     if (!this.#awaits(request)) return;
-    this.#pendingReplacement = null;
     const factory = this.#reconnect.createSocket ? "options.reconnect.createSocket" : "the default socket factory";
     this.#report("ERR_SOCKET_FACTORY", `${factory} threw, rejected or gave no WebSocket`, cause);
-    this.#step({ type: "REPLACEMENT.FAILED" });
+    this.#step({ type: "REPLACEMENT.FAILED", request });
   }
 
   // --- publishing ------------------------------------------------------------------------------

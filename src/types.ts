@@ -100,13 +100,21 @@ export interface SocketStoreOptions {
   /** Disabled unless it is an object with `enabled === true`. @default false */
   reconnect?: false | SocketStoreReconnectOptions;
   /**
-   * Passed to XState's `createActor({ inspect })`: receives the actor's inspection events.
+   * Receives the machine actor's inspection events (snapshots included), as XState's
+   * `createActor({ inspect })` does: a function or an observer. What it throws is reported and
+   * never breaks the store.
    * @example
-   * const inspector = createBrowserInspector(); // @statelyai/inspect
-   * new SocketStore(socket, {}, { inspect: (event) => inspector.inspect.next?.(event as never) });
+   * import { createBrowserInspector } from "@statelyai/inspect";
+   * const inspector = createBrowserInspector();
+   * new SocketStore(socket, {}, { inspect: inspector.inspect });
    */
-  inspect?: (event: unknown) => void;
+  inspect?: InspectOption;
 }
+
+/** An inspector: a function, or an observer whose `next` receives each inspection event. */
+export type InspectOption =
+  | ((event: any) => void)
+  | { next?: (event: any) => void; error?: (error: any) => void; complete?: () => void };
 
 /** A read-only view of one topic, usable with `useSyncExternalStore(topic.subscribe, topic.get)`. */
 export interface TopicView<Value> {

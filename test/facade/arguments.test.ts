@@ -55,10 +55,14 @@ describe("constructor arguments", () => {
     expectInvalid(() => new SocketStore(socket(), { [name]: null } as never), `handlers.${name}`);
   });
 
-  it("refuse options that are not an object, and an inspect that is not a function", () => {
+  it("refuse options that are not an object, and an inspect that is neither a function nor an observer", () => {
     expectInvalid(() => new SocketStore(socket(), {}, null as never), "options");
     expectInvalid(() => new SocketStore(socket(), {}, 5 as never), "options");
-    expectInvalid(() => new SocketStore(socket(), {}, { inspect: {} } as never), "options.inspect");
+    expectInvalid(() => new SocketStore(socket(), {}, { inspect: "console" } as never), "options.inspect");
+    expectInvalid(() => new SocketStore(socket(), {}, { inspect: null } as never), "options.inspect");
+    for (const method of ["next", "error", "complete"]) {
+      expectInvalid(() => new SocketStore(socket(), {}, { inspect: { [method]: true } } as never), `options.inspect.${method}`);
+    }
   });
 
   it("accept handlers and options left out or undefined, and unknown handler names", () => {

@@ -41,6 +41,68 @@ describe("options.inspect", () => {
     expect(events).toHaveLength(before);
   });
 
+  it("accepts an observer, as createActor does, and calls its next with the same events and itself as this", () => {
+    const fromFunction: string[] = [];
+    const fromObserver: string[] = [];
+    const receivers: unknown[] = [];
+    const first = socket();
+    new SocketStore(first, {}, { inspect: (event) => fromFunction.push((event as { type: string }).type) });
+    const second = socket();
+    const observer = {
+      next(event: { type: string }) {
+        receivers.push(this);
+        fromObserver.push(event.type);
+      },
+    };
+    const store = new SocketStore(second, {}, { inspect: observer });
+    for (const observed of [first, second]) {
+      observed.fire("open");
+      observed.fire("close", { code: 1000, reason: "", wasClean: true });
+    }
+    expect(store.status).toBe("closed");
+    expect(fromObserver.length).toBeGreaterThan(0);
+    expect(fromObserver).toEqual(fromFunction);
+    expect(receivers.every((receiver) => receiver === observer)).toBe(true);
+  });
+
+  it("shows the exact state, substates included, in the snapshots it receives", () => {
+    const values: unknown[] = [];
+    const observed = socket();
+    new SocketStore(observed, {}, {
+      inspect: {
+        next: (event: { type: string; snapshot?: { value?: unknown } }) => {
+          if (event.type === "@xstate.snapshot") values.push(event.snapshot?.value);
+        },
+      },
+    });
+    observed.fire("open");
+    expect(values).toEqual([{ connecting: "socket" }, { open: "stable" }]);
+  });
+
+  it("accepts an observer without next (nothing to call) and one whose next throws, which is reported", () => {
+    const reportError = vi.fn();
+    vi.stubGlobal("reportError", reportError);
+    try {
+      const quiet = socket();
+      const quietStore = new SocketStore(quiet, {}, { inspect: { complete: () => {} } });
+      quiet.fire("open");
+      expect(quietStore.status).toBe("open");
+      const observed = socket();
+      const store = new SocketStore(observed, {}, {
+        inspect: {
+          next: () => {
+            throw new Error("observer bug");
+          },
+        },
+      });
+      observed.fire("open");
+      expect(store.status).toBe("open");
+      expect(reportError).toHaveBeenCalledWith(expect.objectContaining({ message: "observer bug" }));
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("that throws is reported and does not break the store", () => {
     const reportError = vi.fn();
     vi.stubGlobal("reportError", reportError);

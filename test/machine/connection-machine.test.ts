@@ -65,31 +65,31 @@ describe("connectionMachine", () => {
     const reconnecting = run(start(1), { type: "SOCKET.CLOSED" });
     expect(reconnecting.context).toMatchObject({ attempt: 1, retryDelayMs: 100 });
     const fired = { type: "xstate.after.backoff.connection.reconnecting" } as unknown as ConnectionEvent;
-    expect(emitted(reconnecting, fired)).toEqual([{ type: "createReplacement", attempt: 1 }]);
+    expect(emitted(reconnecting, fired)).toEqual([{ type: "createReplacement", attempt: 1, request: 1 }]);
     const connecting = run(reconnecting, fired);
     expect(connecting.value).toEqual({ connecting: "creatingSocket" });
     expect(connecting.context).toMatchObject({ attempt: 1, retryDelayMs: null });
-    const again = run(connecting, { type: "REPLACEMENT.READY", readyState: 3 });
+    const again = run(connecting, { type: "REPLACEMENT.READY", request: 1, readyState: 3 });
     expect(again.context).toMatchObject({ attempt: 2, retryDelayMs: 200 });
   });
 
   it("ends in error with a report when the budget alone ends the outage", () => {
     const fired = { type: "xstate.after.backoff.connection.reconnecting" } as unknown as ConnectionEvent;
-    let snapshot = run(start(1), { type: "SOCKET.CLOSED" }, fired, { type: "REPLACEMENT.FAILED" });
+    let snapshot = run(start(1), { type: "SOCKET.CLOSED" }, fired, { type: "REPLACEMENT.FAILED", request: 1 });
     expect(snapshot.value).toBe("reconnecting");
     expect(snapshot.context.attempt).toBe(2);
     snapshot = run(snapshot, fired);
-    expect(emitted(snapshot, { type: "REPLACEMENT.FAILED" })).toEqual([{ type: "reconnectExhausted", attempt: 2 }]);
-    const failed = run(snapshot, { type: "REPLACEMENT.FAILED" });
+    expect(emitted(snapshot, { type: "REPLACEMENT.FAILED", request: 2 })).toEqual([{ type: "reconnectExhausted", attempt: 2 }]);
+    const failed = run(snapshot, { type: "REPLACEMENT.FAILED", request: 2 });
     expect(failed.value).toBe("error");
     expect(failed.context.attempt).toBe(2);
-    const declined = run(snapshot, { type: "REPLACEMENT.READY", readyState: 0 }, { type: "SOCKET.CLOSED", retryOnClose: false });
+    const declined = run(snapshot, { type: "REPLACEMENT.READY", request: 2, readyState: 0 }, { type: "SOCKET.CLOSED", retryOnClose: false });
     expect(declined.value).toBe("closed");
     expect(declined.context.attempt).toBe(2);
   });
 
   it("counts a close during the stability window as a failed attempt, and a close after it as a fresh outage", () => {
-    const settling = run(start(1, { ...enabled, maxAttempts: 1 }), { type: "SOCKET.CLOSED" }, { type: "STORE.RECONNECT" }, { type: "REPLACEMENT.READY", readyState: 1 });
+    const settling = run(start(1, { ...enabled, maxAttempts: 1 }), { type: "SOCKET.CLOSED" }, { type: "STORE.RECONNECT" }, { type: "REPLACEMENT.READY", request: 1, readyState: 1 });
     expect(settling.value).toEqual({ open: "settling" });
     expect(emitted(settling, { type: "SOCKET.CLOSED" })).toEqual([{ type: "reconnectExhausted", attempt: 1 }]);
     expect(run(settling, { type: "SOCKET.CLOSED" }).value).toBe("error");
@@ -112,6 +112,47 @@ describe("connectionMachine", () => {
     const creating = run(start(3), { type: "STORE.RECONNECT" });
     expect(run(creating, { type: "STORE.CLOSE" }).value).toBe("closed");
     expect(run(creating, { type: "STORE.RECONNECT" }).value).toEqual(creating.value);
+  });
+
+  it("ignores the result of a factory call it no longer waits for", () => {
+    const creating = run(start(3), { type: "STORE.RECONNECT" });
+    expect(creating.context.replacementRequest).toBe(1);
+    expect(run(creating, { type: "REPLACEMENT.READY", request: 0, readyState: 1 }).value).toEqual(creating.value);
+    expect(run(creating, { type: "REPLACEMENT.FAILED", request: 2 }).value).toEqual(creating.value);
+    expect(run(creating, { type: "REPLACEMENT.READY", request: 1, readyState: 1 }).value).toEqual({ open: "settling" });
+  });
+
+  describe("STORE.DROP", () => {
+    it("is judged like a remote close while connecting, open or closing on its own", () => {
+      for (const readyState of [0, 1, 2]) {
+        expect(run(start(readyState), { type: "STORE.DROP" }).value).toBe("reconnecting");
+        expect(run(start(readyState), { type: "STORE.DROP", retryOnClose: false }).value).toBe("closed");
+        expect(run(start(readyState, disabled), { type: "STORE.DROP" }).value).toBe("closed");
+      }
+    });
+
+    it("follows the application-close rule after a direct socket.close() and is terminal after store.close()", () => {
+      const byApplication = run(start(1), { type: "SOCKET.CLOSE_CALLED" });
+      expect(run(byApplication, { type: "STORE.DROP" }).value).toBe("closed");
+      expect(run(byApplication, { type: "STORE.DROP", retryOnClose: true }).value).toBe("reconnecting");
+      expect(run(start(1), { type: "STORE.CLOSE" }, { type: "STORE.DROP", retryOnClose: true }).value).toBe("closed");
+    });
+
+    it("fails the pending factory call as an attempt, and is not accepted where there is no connection", () => {
+      const creating = run(start(3, { ...enabled, maxAttempts: 1 }), { type: "STORE.RECONNECT" });
+      expect(run(creating, { type: "STORE.DROP" }).value).toBe("error");
+      const twice = run(start(3), { type: "STORE.RECONNECT" }, { type: "STORE.DROP" });
+      expect(twice.value).toBe("reconnecting");
+      expect(twice.context.attempt).toBe(2);
+      for (const waiting of [twice, start(3), run(creating, { type: "STORE.DROP" })]) {
+        expect(waiting.can({ type: "STORE.DROP" })).toBe(false);
+      }
+    });
+
+    it("counts a drop during the stability window as a failed attempt", () => {
+      const settling = run(start(3, { ...enabled, maxAttempts: 1 }), { type: "STORE.RECONNECT" }, { type: "REPLACEMENT.READY", request: 1, readyState: 1 });
+      expect(run(settling, { type: "STORE.DROP" }).value).toBe("error");
+    });
   });
 
   it("reaches the final disposed state from anywhere", () => {

@@ -97,7 +97,15 @@ export function machineTransitionsAlong(config: PathConfig, path: ModelPath): st
   });
   actor.start();
   // SOCKET.ERROR / SOCKET.MESSAGE are model-only: the machine takes no transition for them.
-  for (const step of path.steps.slice(1)) actor.send(step.event as ConnectionEvent);
+  for (const step of path.steps.slice(1)) {
+    const event = step.event as ConnectionEvent;
+    // The graph merges snapshots that differ only in the factory-request counter (it is not part of
+    // the serialized state), so a step's snapshot may carry another count: a factory result always
+    // answers the call the machine waits for now.
+    if (event.type === "REPLACEMENT.READY" || event.type === "REPLACEMENT.FAILED") {
+      actor.send({ ...event, request: actor.getSnapshot().context.replacementRequest });
+    } else actor.send(event);
+  }
   actor.stop();
   return taken;
 }

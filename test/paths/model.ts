@@ -12,6 +12,8 @@ export type ReadyState = 0 | 1 | 2 | 3;
 /** How `reconnect.retryOnClose` is set up: absent, or a predicate judging the close event. */
 export type PredicateKind =
   | "absent"
+  /** true for every close, the drop's 1006 included */
+  | "acceptsAll"
   /** true for codes 4000–4999 (an application's own "cycle me" codes), false otherwise */
   | "acceptsApplicationCodes"
   | "declinesAll"
@@ -91,6 +93,7 @@ export type Via =
   | { kind: "applicationClosesSocket"; code: number | undefined }
   | { kind: "storeClose"; code: number | undefined }
   | { kind: "storeReconnect" }
+  | { kind: "storeDrop"; reason: string | undefined }
   | { kind: "dispose"; how: "dispose()" | "[Symbol.dispose]()" }
   | { kind: "factory"; outcome: FactoryOutcome }
   /** a delayed transition: advance fake time by its delay */
@@ -134,28 +137,31 @@ const SCRIPTED_OUTCOMES: ReadonlyArray<FactoryOutcome> = [
   "rejects",
 ];
 
-/** What a factory outcome means to the machine. */
-export function factoryEvent(outcome: FactoryOutcome): ConnectionEvent {
+/** What a factory outcome of factory call `request` means to the machine. */
+export function factoryEvent(outcome: FactoryOutcome, request: number): ConnectionEvent {
   switch (outcome) {
     case "returnsConnecting":
     case "resolvesConnecting":
     case "defaultFactory":
-      return { type: "REPLACEMENT.READY", readyState: 0 };
+      return { type: "REPLACEMENT.READY", request, readyState: 0 };
     case "returnsOpen":
     case "resolvesOpen":
-      return { type: "REPLACEMENT.READY", readyState: 1 };
+      return { type: "REPLACEMENT.READY", request, readyState: 1 };
     case "returnsClosing":
-      return { type: "REPLACEMENT.READY", readyState: 2 };
+      return { type: "REPLACEMENT.READY", request, readyState: 2 };
     case "returnsClosed":
     case "resolvesClosed":
-      return { type: "REPLACEMENT.READY", readyState: 3 };
+      return { type: "REPLACEMENT.READY", request, readyState: 3 };
     case "returnsNonSocket":
     case "resolvesNonSocket":
     case "throws":
     case "rejects":
-      return { type: "REPLACEMENT.FAILED" };
+      return { type: "REPLACEMENT.FAILED", request };
   }
 }
+
+/** What `store.drop()` makes of a state: a close `{ code: 1006, wasClean: false }` judged there. */
+export const DROP_CLOSE_CODE = 1006;
 
 /**
  * The verdict the store passes to the machine for a close event (SPEC §4, "Which closes start
@@ -167,6 +173,8 @@ export function retryVerdict(config: PathConfig, snapshot: ModelSnapshot, code: 
   switch (config.reconnect.predicate) {
     case "acceptsApplicationCodes":
       return code >= 4000 && code <= 4999;
+    case "acceptsAll":
+      return true;
     case "declinesAll":
     case "throws":
     case "returnsTruthyNonBoolean":
@@ -181,6 +189,8 @@ export function predicateFor(kind: PredicateKind): ((event: { code: number }) =>
       return undefined;
     case "acceptsApplicationCodes":
       return (event) => event.code >= 4000 && event.code <= 4999;
+    case "acceptsAll":
+      return () => true;
     case "declinesAll":
       return () => false;
     case "throws":
@@ -198,6 +208,7 @@ export interface EventVariety {
   storeCloseCodes: ReadonlyArray<number | undefined>;
   scriptedOutcomes: ReadonlyArray<FactoryOutcome>;
   disposeVariants: ReadonlyArray<"dispose()" | "[Symbol.dispose]()">;
+  dropReasons: ReadonlyArray<string | undefined>;
   implementationCloses: boolean;
 }
 
@@ -207,6 +218,7 @@ export const FULL_VARIETY: EventVariety = {
   storeCloseCodes: STORE_CLOSE_CODES,
   scriptedOutcomes: SCRIPTED_OUTCOMES,
   disposeVariants: ["dispose()", "[Symbol.dispose]()"],
+  dropReasons: [undefined, "heartbeat timeout"],
   implementationCloses: true,
 };
 
@@ -223,6 +235,7 @@ export const FEW_VARIETY: EventVariety = {
   storeCloseCodes: [undefined],
   scriptedOutcomes: ["returnsConnecting", "returnsOpen", "throws"],
   disposeVariants: ["dispose()"],
+  dropReasons: ["heartbeat timeout"],
   implementationCloses: false,
 };
 
@@ -236,7 +249,7 @@ export function eventsFor(config: PathConfig, variety: EventVariety): (snapshot:
     if (snapshot.status !== "active") return [];
     const events: ModelEvent[] = [];
     if (makesReplacementAtOnce(config, snapshot)) {
-      return [{ type: "REPLACEMENT.READY", readyState: 0, via: { kind: "factory", outcome: "defaultFactory" } }];
+      return [{ ...factoryEvent("defaultFactory", snapshot.context.replacementRequest), via: { kind: "factory", outcome: "defaultFactory" } } as ModelEvent];
     }
     const live = snapshot.matches({ connecting: "socket" }) || snapshot.matches("open");
     // Socket events follow the socket (connecting, open or closing), store calls are always possible:
@@ -265,8 +278,14 @@ export function eventsFor(config: PathConfig, variety: EventVariety): (snapshot:
     for (const code of live ? variety.storeCloseCodes : [undefined]) events.push({ type: "STORE.CLOSE", via: { kind: "storeClose", code } });
     // Without reconnect, reconnect() throws ERR_RECONNECT_DISABLED and the machine never sees it.
     events.push({ type: "STORE.RECONNECT", via: { kind: "storeReconnect" } });
+    // drop() is possible everywhere; the machine ignores it where there is no connection to end.
+    for (const reason of variety.dropReasons) {
+      events.push({ type: "STORE.DROP", retryOnClose: retryVerdict(config, snapshot, DROP_CLOSE_CODE), via: { kind: "storeDrop", reason } });
+    }
     if (config.reconnect && config.reconnect.factory === "scripted" && snapshot.matches({ connecting: "creatingSocket" })) {
-      for (const outcome of variety.scriptedOutcomes) events.push({ ...factoryEvent(outcome), via: { kind: "factory", outcome } } as ModelEvent);
+      for (const outcome of variety.scriptedOutcomes) {
+        events.push({ ...factoryEvent(outcome, snapshot.context.replacementRequest), via: { kind: "factory", outcome } } as ModelEvent);
+      }
     }
     for (const how of variety.disposeVariants) events.push({ type: "DISPOSE", via: { kind: "dispose", how } });
     for (const type of __unsafe_getAllOwnEventDescriptors(snapshot)) {
@@ -288,7 +307,10 @@ function makesReplacementAtOnce(config: PathConfig, snapshot: ModelSnapshot): bo
 /** A path cannot stop while the default factory runs: such a path gets the replacement step appended. */
 export function completePath(config: PathConfig, path: ModelPath): ModelPath {
   if (!makesReplacementAtOnce(config, path.state)) return path;
-  const event: ModelEvent = { type: "REPLACEMENT.READY", readyState: 0, via: { kind: "factory", outcome: "defaultFactory" } };
+  const event = {
+    ...factoryEvent("defaultFactory", path.state.context.replacementRequest),
+    via: { kind: "factory", outcome: "defaultFactory" },
+  } as ModelEvent & ConnectionEvent;
   const [state] = transition(connectionMachine, path.state, event);
   return { state, steps: [...path.steps, { event, state }], weight: path.weight + 1 };
 }
@@ -369,6 +391,8 @@ export const SHORTEST_PATH_CONFIGS: readonly PathConfig[] = [
     READY_STATES.map((readyState): PathConfig => ({ readyState, reconnect: enabled({ predicate }) })),
   ),
   { readyState: 1, reconnect: enabled({ factory: "default" }) },
+  // a predicate that retries every close, the drop of a socket the application closed included
+  { readyState: 1, reconnect: enabled({ predicate: "acceptsAll" }) },
   // exponential with initialDelayMs === maxDelayMs: the largest initial delay allowed
   { readyState: 3, reconnect: enabled({ factory: "default", maxAttempts: 1, backoff: "exponential", initialDelayMs: 50, maxDelayMs: 50 }) },
   { readyState: 1, reconnect: enabled({ maxAttempts: 3, initialDelayMs: 400, maxDelayMs: 1000, predicate: "acceptsApplicationCodes" }) },

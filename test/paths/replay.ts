@@ -13,7 +13,7 @@ import {
 } from "../../src/index.js";
 import { ControllableSocket, type ReadyState } from "../support/controllable-socket.js";
 import { machineTransitionsAlong, transitionKeysOf } from "./machine-transitions.js";
-import { freshMemory, predicateAsked, rememberStep, specExpectation, type ExpectedView } from "./spec-oracle.js";
+import { dropEnds, freshMemory, predicateAsked, rememberStep, specExpectation, type ExpectedView } from "./spec-oracle.js";
 import {
   describeSteps,
   NOT_SYNC,
@@ -72,6 +72,10 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
   const original = new ControllableSocket(undefined, undefined, { readyState: config.readyState });
   const sockets: ControllableSocket[] = [original];
   const pending: Deferred[] = [];
+  /** Factory calls the store stopped waiting for (close() or drop() while pending): settled at the end. */
+  const abandoned: Deferred[] = [];
+  /** The socket drop() ended: the store no longer listens to it, though it stays `store.socket` until a replacement. */
+  let droppedSocket: ControllableSocket | undefined;
   const factoryCalls: FactoryCall[] = [];
   const storeTransitions: string[] = [];
   // Handlers only record: an exception thrown in a handler would be reported by the store, not fail the test.
@@ -185,8 +189,9 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
     expectedErrors = [];
     expect(handlerProblems, `${at}: what handlers saw`).toEqual([]);
     const observed = sockets.filter((socket) => socket.listenerCount("message") > 0);
-    expect(observed.length, `${at}: sockets the store listens to`).toBe(disposed ? 0 : 1);
-    if (!disposed) expect(observed[0] === store.socket, `${at}: the store listens to the socket it exposes`).toBe(true);
+    const listensToNone = disposed || store.socket === droppedSocket;
+    expect(observed.length, `${at}: sockets the store listens to`).toBe(listensToNone ? 0 : 1);
+    if (!listensToNone) expect(observed[0] === store.socket, `${at}: the store listens to the socket it exposes`).toBe(true);
   };
 
   expectStoreToMatch(steps[0]!.state, 0);
@@ -221,11 +226,17 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
 
     await perform(event, before, at);
 
-    const closes = via.kind === "socketCloses" || via.kind === "implementationCloses";
+    const dropped = via.kind === "storeDrop" && dropEnds(viewBefore.status);
+    const closes = via.kind === "socketCloses" || via.kind === "implementationCloses" || dropped;
     expect(onOpenCalls - onOpenBefore, `${at}: onOpen runs for real open events only`).toBe(via.kind === "socketOpens" ? 1 : 0);
+    if (via.kind === "storeDrop" && !dropped) expect(store.getSnapshot(), `${at}: drop() with no connection changes no snapshot`).toBe(viewBefore);
     if (closes) {
       expect(onCloseStatuses, `${at}: onClose runs once, after the status changed`).toEqual([statusOf(expected)]);
-      expect(store.getSnapshot().lastClose, `${at}: lastClose`).toEqual({ code: via.code, reason: "", wasClean: via.kind === "socketCloses" ? via.wasClean : via.closeFrameReceived });
+      expect(store.getSnapshot().lastClose, `${at}: lastClose`).toEqual(
+        via.kind === "storeDrop"
+          ? { code: 1006, reason: via.reason ?? "", wasClean: false }
+          : { code: via.code, reason: "", wasClean: via.kind === "socketCloses" ? via.wasClean : via.closeFrameReceived },
+      );
       expect(predicateCalls - predicateCallsBefore, `${at}: retryOnClose calls`).toBe(askedBySpec ? 1 : 0);
       if (askedBySpec && reconnect && reconnect.predicate === "throws") expectedErrors.push("ERR_RETRY_PREDICATE");
     } else if (via.kind !== "factory") {
@@ -284,7 +295,7 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
   // A replacement taken over while CLOSING (counted as a failed attempt) may still close while the
   // store waits for the next attempt: the close is recorded and nothing else changes.
   const lastStatus = store.status;
-  if (!disposed && current().readyState === 2 && (lastStatus === "reconnecting" || lastStatus === "error" || lastStatus === "closed")) {
+  if (!disposed && current() !== droppedSocket && current().readyState === 2 && (lastStatus === "reconnecting" || lastStatus === "error" || lastStatus === "closed")) {
     const { status, attempt, retryDelayMs } = store.getSnapshot();
     onCloseStatuses = [];
     current().serverClose({ code: 4321, wasClean: true });
@@ -300,10 +311,11 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
 
   // A factory call the store no longer waits for (close() came first) settles now: nothing changes.
   const lateSockets: ControllableSocket[] = [];
-  if (!disposed && !memory.awaitingFactory && pending.length > 0) {
+  if (!memory.awaitingFactory) abandoned.push(...pending.splice(0));
+  if (!disposed && abandoned.length > 0) {
     const snapshot = store.getSnapshot();
     const observedSocket = store.socket;
-    for (const deferred of pending.splice(0)) {
+    for (const deferred of abandoned.splice(0)) {
       const variant = steps.length % 3;
       if (variant === 0) {
         const late = new ControllableSocket(undefined, undefined, { readyState: 0 });
@@ -327,7 +339,7 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
   expect(store.getSnapshot(), `${name}: the snapshot stays as it was after dispose()`).toBe(snapshotAtDispose);
   expect(vi.getTimerCount(), `${name}: no timer after dispose()`).toBe(0);
   expect(Object.hasOwn(original, "close"), `${name}: the original socket's close is restored`).toBe(false);
-  for (const deferred of pending.splice(0)) {
+  for (const deferred of [...abandoned.splice(0), ...pending.splice(0)]) {
     const late = new ControllableSocket(undefined, undefined, { readyState: 0 });
     lateSockets.push(late);
     deferred.resolve(late);
@@ -377,7 +389,23 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
         if (via.code === undefined) current().close();
         else current().close(via.code);
         return;
+      case "storeDrop": {
+        const socket = current();
+        const closeCalls = socket.closeCalls.length;
+        const endsSocket = before.hasTag("observesSocket");
+        if (memory.awaitingFactory && dropEnds(store.status)) abandoned.push(...pending.splice(0));
+        store.drop(via.reason);
+        expect(socket.closeCalls.slice(closeCalls), `${at}: drop() closes the observed socket with no arguments, and only it`).toEqual(
+          endsSocket ? [{ code: undefined, reason: undefined }] : [],
+        );
+        if (endsSocket) {
+          droppedSocket = socket;
+          expect(socket.listenerCount("message") + socket.listenerCount("open"), `${at}: the store stops listening to a dropped socket`).toBe(0);
+        }
+        return;
+      }
       case "storeClose": {
+        if (memory.awaitingFactory) abandoned.push(...pending.splice(0));
         const socket = current();
         const closeCalls = socket.closeCalls.length;
         if (via.code === undefined) store.close();

@@ -58,6 +58,7 @@ function attemptFailed(attempt: number, reconnect: ReconnectConfig): SpecExpecta
 
 function predicateAccepts(reconnect: ReconnectConfig, code: number): boolean {
   // Only a return value === true retries; a predicate that throws counts as false.
+  if (reconnect.predicate === "acceptsAll") return true;
   return reconnect.predicate === "acceptsApplicationCodes" && code >= 4000 && code <= 4999;
 }
 
@@ -84,6 +85,16 @@ export function specExpectation(config: PathConfig, via: Via, before: Connection
       if (!reconnect || memory.closedByStore) return view("closed", attempt);
       const code = via.code;
       const retried = reconnect.predicate === "absent" ? !memory.applicationClosed : predicateAccepts(reconnect, code);
+      return retried ? attemptFailed(attempt, reconnect) : view("closed", attempt);
+    }
+    case "storeDrop": {
+      // Nothing to end while waiting for an attempt, closed or in error: nothing changes.
+      if (status === "reconnecting" || status === "closed" || status === "error") return view(status, attempt, before.retryDelayMs);
+      // Otherwise judged like a close event { code: 1006, wasClean: false } in this state; a pending
+      // factory call has no socket the application could have closed.
+      if (!reconnect || memory.closedByStore) return view("closed", attempt);
+      const applicationRule = memory.applicationClosed && !memory.awaitingFactory;
+      const retried = reconnect.predicate === "absent" ? !applicationRule : predicateAccepts(reconnect, 1006);
       return retried ? attemptFailed(attempt, reconnect) : view("closed", attempt);
     }
     case "applicationClosesSocket":
@@ -121,5 +132,10 @@ export function rememberStep(via: Via, before: ConnectionSnapshot, expectation: 
     memory.replacementAttempt = expectation.attempt;
   }
   if (via.kind === "applicationClosesSocket" && (before.status === "connecting" || before.status === "open")) memory.applicationClosed = true;
-  if (via.kind === "factory") memory.awaitingFactory = false;
+  if (via.kind === "factory" || via.kind === "storeDrop") memory.awaitingFactory = false;
+}
+
+/** Whether `drop()` ends a connection (or a pending factory call) in this status. */
+export function dropEnds(status: ConnectionStatus): boolean {
+  return status === "connecting" || status === "open" || status === "closing";
 }

@@ -19,7 +19,7 @@ const MAX_STEPS = 60;
 /** What the sequences reached, so that a generator that stopped reaching the interesting states fails. */
 const reached = new Set<string>();
 
-type PredicateKind = "absent" | "acceptsApplicationCodes" | "declinesAll" | "throws";
+type PredicateKind = "absent" | "acceptsApplicationCodes" | "acceptsAll" | "declinesAll" | "throws";
 type SyncOutcome =
   | "returnsConnecting"
   | "returnsOpen"
@@ -31,7 +31,7 @@ type SyncOutcome =
   /** the factory calls store.close() (or dispose()) itself, then returns a socket */
   | "closesStoreThenReturnsConnecting"
   | "disposesStoreThenReturnsOpen";
-type StoreCall = "close" | "dispose" | "reconnect" | "send";
+type StoreCall = "close" | "dispose" | "reconnect" | "send" | "drop";
 type Callback = "subscriber" | "onStatusChange" | "onOpen" | "onClose" | "onError";
 type AsyncOutcome = "resolvesConnecting" | "resolvesOpen" | "resolvesClosed" | "resolvesNonSocket" | "rejects";
 
@@ -60,6 +60,7 @@ type Operation =
   | { op: "staleSocketEvent"; pick: number; event: "open" | "message" | "error" | "close" }
   | { op: "storeClose"; code: number | undefined }
   | { op: "storeReconnect" }
+  | { op: "storeDrop"; reason: unknown }
   | { op: "storeSend" }
   | { op: "storeDispose" }
   | { op: "advanceTime"; ms: number }
@@ -76,7 +77,7 @@ const configArbitrary: fc.Arbitrary<Config> = fc.record({
         backoff: fc.constantFrom<"fixed" | "exponential">("fixed", "exponential"),
         initialDelayMs: fc.integer({ min: 0, max: 400 }),
         extraDelayMs: fc.integer({ min: 0, max: 1200 }),
-        predicate: fc.constantFrom<PredicateKind>("absent", "acceptsApplicationCodes", "declinesAll", "throws"),
+        predicate: fc.constantFrom<PredicateKind>("absent", "acceptsApplicationCodes", "acceptsAll", "declinesAll", "throws"),
         factoryPlan: fc.option(
           fc.array(
             fc.constantFrom<SyncOutcome>(
@@ -125,6 +126,8 @@ const operationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
   // 1001 and 2000 are not codes an application may pass: ERR_INVALID_ARGUMENT, nothing changes.
   { arbitrary: fc.record({ op: fc.constant("storeClose" as const), code: fc.constantFrom(undefined, 1000, 4000, 1001, 2000) }), weight: 2 },
   { arbitrary: fc.constant({ op: "storeReconnect" as const }), weight: 3 },
+  // 42 is not a reason: ERR_INVALID_ARGUMENT, nothing changes.
+  { arbitrary: fc.record({ op: fc.constant("storeDrop" as const), reason: fc.constantFrom<unknown>(undefined, "", "heartbeat timeout", 42) }), weight: 3 },
   { arbitrary: fc.constant({ op: "storeSend" as const }), weight: 2 },
   { arbitrary: fc.constant({ op: "storeDispose" as const }), weight: 1 },
   { arbitrary: fc.record({ op: fc.constant("advanceTime" as const), ms: fc.integer({ min: 0, max: 1500 }) }), weight: 5 },
@@ -139,7 +142,7 @@ const operationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
     arbitrary: fc.record({
       op: fc.constant("callFromCallback" as const),
       callback: fc.constantFrom<Callback>("subscriber", "onStatusChange", "onOpen", "onClose", "onError"),
-      call: fc.constantFrom<StoreCall>("close", "dispose", "reconnect", "send"),
+      call: fc.constantFrom<StoreCall>("close", "dispose", "reconnect", "send", "drop"),
     }),
     weight: 1,
   },
@@ -151,6 +154,7 @@ const ACCEPTABLE_THROWS: Record<StoreCall, ReadonlyArray<SocketStoreErrorCode>> 
   dispose: [],
   reconnect: ["ERR_RECONNECT_DISABLED", "ERR_STORE_DISPOSED"],
   send: ["ERR_SOCKET_NOT_OPEN", "ERR_STORE_DISPOSED"],
+  drop: [],
 };
 
 async function flushMicrotasks(): Promise<void> {
@@ -179,6 +183,8 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
   let disposed = false;
   let subscriberCalls = 0;
   const scheduledCalls = new Map<Callback, StoreCall>();
+  /** Sockets drop() ended: the store no longer listens to them, though one may still be `store.socket`. */
+  const dropped = new Set<ControllableSocket>();
   let callsFromCallbacks = 0;
 
   const newSocket = (readyState: ReadyState): ControllableSocket => {
@@ -194,6 +200,12 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
       if (call === "close") store.close();
       else if (call === "dispose") store.dispose();
       else if (call === "reconnect") store.reconnect();
+      else if (call === "drop") {
+        const socket = current();
+        const observed = endedByDrop(socket);
+        store.drop("from a callback");
+        if (observed && socket.listenerCount("message") === 0) dropped.add(socket);
+      }
       else store.send("from a callback");
     } catch (error) {
       const code = isSocketStoreError(error) ? error.code : undefined;
@@ -269,6 +281,13 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
     runScheduled("subscriber");
   });
   const current = (): ControllableSocket => store.socket as ControllableSocket;
+  /**
+   * Whether drop() would end this socket: the store observes it and it has not closed — and no
+   * factory call is pending, which is what ends instead (the socket the store still shows then is
+   * the previous one, closed or a failed replacement that is still CLOSING).
+   */
+  const endedByDrop = (socket: ControllableSocket): boolean =>
+    socket.listenerCount("message") > 0 && socket.readyState !== 3 && !(store.status === "connecting" && socket.readyState !== 0);
 
   const checkInvariants = (step: string, previous: ConnectionSnapshot, subscriberCallsBefore: number): void => {
     if (!sockets.includes(current())) sockets.push(current());
@@ -285,7 +304,13 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
     expect(live.length, `${step}: sockets given or obtained that are CONNECTING or OPEN`).toBeLessThanOrEqual(1);
     if (disposed) {
       expect(observed.length, `${step}: sockets the store listens to after dispose()`).toBe(0);
+      // A dropped socket keeps a quiet error listener until its close event (ws emits error when terminated).
+      if (dropped.has(original) && original.readyState === 2) original.serverClose();
       expect(original.listenerCount(), `${step}: listeners left on the original socket after dispose()`).toBe(0);
+    } else if (dropped.has(current())) {
+      expect(observed.length, `${step}: sockets the store listens to after drop()`).toBe(0);
+      // Until a replacement is taken over (an async factory may be pending meanwhile).
+      expect(status === "open" || status === "closing", `${step}: ${status} while store.socket is a dropped socket`).toBe(false);
     } else {
       expect(observed.length, `${step}: sockets the store listens to`).toBe(1);
       expect(observed[0] === current(), `${step}: the socket the store listens to is store.socket`).toBe(true);
@@ -335,13 +360,18 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
         return;
       case "socketCloses":
         if (socket.readyState !== 3) {
-          const wasDisposed = disposed;
+          // A dropped socket's events reach nobody: its close is checked as a stale event.
+          const wasDisposed = disposed || dropped.has(socket);
           const callsBefore = callsFromCallbacks;
+          // A replacement taken over while CLOSING failed its attempt; it may close while the next
+          // attempt's factory call is pending, which that close does not end.
+          const failedReplacementWhilePending = store.status === "connecting" && socket.readyState === 2;
           socket.serverClose({ code: operation.code, wasClean: operation.wasClean });
-          if (!wasDisposed) {
+          // (unless a callback dropped a replacement meanwhile: that is the last close then)
+          if (!wasDisposed && (callsFromCallbacks === callsBefore || store.getSnapshot().lastClose?.reason !== "from a callback")) {
             expect(store.getSnapshot().lastClose, "lastClose after a close event").toEqual({ code: operation.code, reason: "", wasClean: operation.wasClean });
           }
-          if (!wasDisposed && callsFromCallbacks === callsBefore && !disposed) {
+          if (!wasDisposed && callsFromCallbacks === callsBefore && !disposed && !failedReplacementWhilePending) {
             // A close of the observed socket always ends the connection: no status keeps it going.
             expect(["closed", "reconnecting", "error"], "status after the observed socket closed").toContain(store.status);
           }
@@ -361,7 +391,7 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
         else socket.close(operation.code);
         return;
       case "staleSocketEvent": {
-        const others = sockets.filter((other) => other !== socket);
+        const others = sockets.filter((other) => other !== socket || dropped.has(other));
         if (others.length === 0) return;
         const other = others[operation.pick % others.length]!;
         const before = store.getSnapshot();
@@ -397,6 +427,36 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
           }
         }
         return;
+      case "storeDrop": {
+        const before = store.getSnapshot();
+        const closeCalls = socket.closeCalls.length;
+        if (typeof operation.reason !== "string" && operation.reason !== undefined) {
+          if (!disposed) expectCode(() => store.drop(operation.reason as string), "ERR_INVALID_ARGUMENT", "drop(42)");
+          else store.drop(operation.reason as string);
+          expect(store.getSnapshot(), "a refused drop() changes nothing").toBe(before);
+          expect(socket.closeCalls.length, "a refused drop() does not touch the socket").toBe(closeCalls);
+          return;
+        }
+        const wasDisposed = disposed;
+        const callsBefore = callsFromCallbacks;
+        const observedBefore = endedByDrop(socket);
+        store.drop(operation.reason as string | undefined);
+        if (wasDisposed || before.status === "reconnecting" || before.status === "closed" || before.status === "error") {
+          expect(store.getSnapshot(), `drop() in ${wasDisposed ? "a disposed store" : before.status} changes nothing`).toBe(before);
+          return;
+        }
+        if (observedBefore) {
+          dropped.add(socket);
+          expect(socket.closeCalls.length - closeCalls, "drop() closes the observed socket once").toBe(1);
+          expect(socket.listenerCount("message") + socket.listenerCount("open"), "drop() stops listening to the socket").toBe(0);
+        }
+        expect(store.getSnapshot().lastClose, "lastClose after drop()").toEqual({ code: 1006, reason: operation.reason ?? "", wasClean: false });
+        if (callsFromCallbacks === callsBefore && !disposed) {
+          expect(["closed", "reconnecting", "error"], "status when drop() returns").toContain(store.status);
+        }
+        reached.add("a drop that ended a connection");
+        return;
+      }
       case "storeSend": {
         const sent = socket.sent.length;
         const sendable = !disposed && store.getSnapshot().status === "open" && socket.readyState === 1;
@@ -465,7 +525,7 @@ describe("SocketStore under random operation sequences", () => {
       { numRuns: NUM_RUNS },
     );
     expect([...reached].sort(), "what the random sequences reached").toEqual(
-      ["a successful send()", "closed", "closing", "connecting", "error", "open", "open while settling", "reconnecting"].sort(),
+      ["a drop that ended a connection", "a successful send()", "closed", "closing", "connecting", "error", "open", "open while settling", "reconnecting"].sort(),
     );
   }, Math.max(20_000, NUM_RUNS * 20));
 });

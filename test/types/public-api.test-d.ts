@@ -68,3 +68,14 @@ test("getSnapshot and subscribe fit useSyncExternalStore", () => {
   const useSyncExternalStore = (() => undefined) as unknown as UseSyncExternalStore;
   expectTypeOf(useSyncExternalStore(store.subscribe, store.getSnapshot)).toEqualTypeOf<ConnectionSnapshot>();
 });
+
+test("options.inspect takes @statelyai/inspect's inspector.inspect (an observer) as it is", async () => {
+  const { createBrowserInspector } = await import("@statelyai/inspect");
+  type Inspector = ReturnType<typeof createBrowserInspector>;
+  expectTypeOf<Inspector["inspect"]>().toMatchTypeOf<NonNullable<import("../../src/index.js").SocketStoreOptions["inspect"]>>();
+  expectTypeOf<(event: unknown) => void>().toMatchTypeOf<NonNullable<import("../../src/index.js").SocketStoreOptions["inspect"]>>();
+});
+
+test("drop() takes an optional string reason", () => {
+  expectTypeOf<import("../../src/index.js").SocketStore["drop"]>().toEqualTypeOf<(reason?: string) => void>();
+});
