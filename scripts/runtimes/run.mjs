@@ -163,6 +163,7 @@ const SCENARIO_NAMES = {
   f: "drop() on a silent connection",
   g: "send() before open → ERR_SOCKET_NOT_OPEN",
   h: "dispose → nothing left",
+  i: "refused upgrade + connect timeout (drop()) → error",
 };
 
 function table(rows, scenarioIds) {
@@ -179,14 +180,20 @@ function table(rows, scenarioIds) {
 }
 
 function observations(rows) {
-  const lines = ["| Runtime | refused upgrade (d): upgrade requests per socket; ERR_SOCKET_ERROR reported; close codes | drop() (f): how the server saw the dropped connection end | browser console lines naming the socket URL |", "|---|---|---|---|"];
+  const lines = [
+    "| Runtime | refused upgrade (d): upgrade requests per socket; ERR_SOCKET_ERROR reported; close codes | attempts ended by the connect timeout (i) | drop() (f): how the server saw the dropped connection end | browser console lines naming the socket URL |",
+    "|---|---|:-:|---|:-:|",
+  ];
   for (const row of rows) {
-    const d = row.results.find((entry) => entry.id === "d")?.details ?? {};
-    const f = row.results.find((entry) => entry.id === "f")?.details ?? {};
-    const refused = d.requestsPerRefusedSocket === undefined ? "–" : `${d.requestsPerRefusedSocket}; ${d.socketErrors} over 4 sockets (1 terminated, 3 refused); ${(d.refusedCloses ?? []).join(", ")}`;
+    const result = (id) => row.results.find((entry) => entry.id === id);
+    const d = result("d")?.details ?? {};
+    const f = result("f")?.details ?? {};
+    const i = result("i")?.details ?? {};
+    const refused = result("d") && !result("d").ok ? "✗ no close event after the refusal: the attempt stays connecting" : d.requestsPerRefusedSocket === undefined ? "–" : `${d.requestsPerRefusedSocket}; ${d.socketErrors} over 4 sockets (1 terminated, 3 refused); ${(d.refusedCloses ?? []).join(", ")}`;
+    const timeouts = i.attemptsEndedByTimeout === undefined ? "–" : String(i.attemptsEndedByTimeout);
     const drop = f.dropEndedBy === undefined ? "–" : f.dropEndedBy === "TCP end" ? `TCP end after ${f.tcpEndMs} ms (terminate())` : `close frame at once; TCP ${f.tcpEndMs === null ? "still open after the wait (closing handshake pending)" : `ended after ${f.tcpEndMs} ms`}`;
     const urlLines = row.consoleLines ? String(row.consoleLines.filter((line) => line.includes("secret-token")).length) : "–";
-    lines.push(`| ${row.label} (${row.client}) | ${refused} | ${drop} | ${urlLines} |`);
+    lines.push(`| ${row.label} (${row.client}) | ${refused} | ${timeouts} | ${drop} | ${urlLines} |`);
   }
   return lines.join("\n");
 }

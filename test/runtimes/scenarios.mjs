@@ -22,6 +22,7 @@ export const SCENARIOS = [
   ["f", "drop() on a silent connection → reconnecting at once, fresh connection"],
   ["g", "send() before open → ERR_SOCKET_NOT_OPEN"],
   ["h", "dispose → no listener, timer or socket left"],
+  ["i", "refused upgrade under a connect timeout built on drop() → maxAttempts → error"],
 ];
 
 /**
@@ -176,7 +177,7 @@ export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket,
     /** A store over a counted socket, with everything it reported. */
     function observe(options = {}, handlers = {}) {
       const socket = new counting.Class(wsUrl);
-      const seen = { statuses: [], errors: [], closes: [], messages: 0, topics: [], afterDispose: 0, disposed: false };
+      const seen = { statuses: [], attempts: [], errors: [], closes: [], messages: 0, afterDispose: 0, disposed: false };
       const note = () => {
         if (seen.disposed) seen.afterDispose += 1;
       };
@@ -195,6 +196,7 @@ export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket,
           onStatusChange(next) {
             note();
             seen.statuses.push(next.status);
+            seen.attempts.push(next.attempt);
           },
           onError(error) {
             note();
@@ -209,6 +211,7 @@ export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket,
         options,
       );
       seen.statuses.push(store.status);
+      seen.attempts.push(store.getSnapshot().attempt);
       store.subscribe(note);
       stores.push({ store, socket });
       const dispose = () => {
@@ -258,7 +261,7 @@ export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket,
           const snapshot = store.getSnapshot();
           expectEqual("statuses", seen.statuses, ["connecting", "open", "reconnecting", "connecting", "open"]);
           expectEqual("lastClose", snapshot.lastClose && { code: snapshot.lastClose.code, wasClean: snapshot.lastClose.wasClean }, { code: 1006, wasClean: false });
-          expectEqual("attempt while the replacement is in its stability window", snapshot.attempt, 1);
+          expectEqual("attempt at each status", seen.attempts, [0, 0, 1, 1, 1]);
           expectEqual("sockets created (original + 1 replacement)", counting.instances.length, 2);
           expectEqual("listeners left on the terminated socket", counting.listenersOf(socket), []);
           store.send("after");
@@ -390,7 +393,7 @@ export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket,
           expectEqual("backoff: sockets created", counting.instances.length, 1);
           // 2: dispose while a replacement is open and its stability window timer is pending.
           await control("reset");
-          const second = observe({ reconnect: { ...reconnect, maxDelayMs: 2000 } });
+          const second = observe({ reconnect: { ...reconnect, maxDelayMs: 5000 } });
           await until("open", () => second.store.status === "open");
           await control("terminate");
           await until("open on a replacement", () => second.store.status === "open" && second.store.socket !== second.socket);
@@ -409,6 +412,52 @@ export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket,
           expectEqual("handler or subscriber calls after dispose", first.seen.afterDispose + second.seen.afterDispose, 0);
           expectEqual("package timers pending at the end", timers.pending, 0);
           details.timersCreated = timers.created;
+          break;
+        }
+        case "i": {
+          // What a manager adds where a runtime never ends a refused handshake: a connect timeout
+          // that drops an attempt still connecting after CONNECT_TIMEOUT_MS.
+          const CONNECT_TIMEOUT_MS = 500;
+          const { store, seen } = observe({ reconnect });
+          let timer;
+          let timedAttempt = -1;
+          let timeouts = 0;
+          const follow = () => {
+            const { status, attempt } = store.getSnapshot();
+            if (status !== "connecting") {
+              realClearTimeout(timer);
+              timer = undefined;
+              return;
+            }
+            if (timer !== undefined && attempt === timedAttempt) return;
+            realClearTimeout(timer);
+            timedAttempt = attempt;
+            timer = realSetTimeout(() => {
+              timer = undefined;
+              const now = store.getSnapshot();
+              if (now.status === "connecting" && now.attempt === timedAttempt) {
+                timeouts += 1;
+                store.drop("connect timeout");
+              }
+            }, CONNECT_TIMEOUT_MS);
+          };
+          const unsubscribe = store.subscribe(follow);
+          follow();
+          await until("open", () => store.status === "open");
+          await control("refuse", { on: 1 });
+          await control("terminate");
+          await until("error", () => store.status === "error", () => `${seen.statuses.join("→")} closes ${seen.closes} errors ${seen.errors}`);
+          unsubscribe();
+          realClearTimeout(timer);
+          const snapshot = store.getSnapshot();
+          expectEqual("replacement sockets", counting.instances.length - 1, reconnect.maxAttempts);
+          expectEqual("attempt", snapshot.attempt, reconnect.maxAttempts);
+          expectEqual("lastError", snapshot.lastError && snapshot.lastError.code, "ERR_RECONNECT_EXHAUSTED");
+          expectEqual("reconnecting phases", seen.statuses.filter((s) => s === "reconnecting").length, reconnect.maxAttempts);
+          details.attemptsEndedByTimeout = timeouts;
+          await sleep(reconnect.initialDelayMs * 3);
+          expectEqual("sockets created after error", counting.instances.length - 1, reconnect.maxAttempts);
+          expectEqual("package timers pending", timers.pending, 0);
           break;
         }
       }
