@@ -1,0 +1,465 @@
+// `npm run bench:herd`: a thundering-herd simulation. Many clients hold a connection to one
+// server; the server restarts: it refuses every upgrade for a few seconds, then accepts at a
+// limited rate and refuses the rest, as an overloaded server does. Every client runs its real
+// reconnect code (socket-store, socket-store with the jitter recipe, reconnecting-websocket)
+// on simulated sockets under a simulated clock, so 10,000 clients and minutes of simulated
+// time take seconds. Prints a markdown table and writes bench/herd-results.md.
+//
+// Usage: npm run bench:herd -- [--clients 10000] [--rws-clients 10000] [--down-seconds 5] [--seed 20261130]
+//        [--only <part of a row name>] [--no-write]
+
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import ReconnectingWebSocket from "reconnecting-websocket";
+import { jitteredCreateSocket } from "../examples/recipes/jittered-attempts.js";
+import { SocketStore, backoffDelay, type SocketStoreReconnectOptions } from "../src/index.js";
+import { ControllableSocket } from "../test/support/controllable-socket.js";
+
+// --- the scenario ------------------------------------------------------------------------------
+
+function argument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index === -1) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer`);
+  return value;
+}
+
+// The stores report tens of thousands of errors here; their stack traces are not needed.
+Error.stackTraceLimit = 0;
+
+const WARM_UP_MS = 10_000; // every client connects and stays up longer than any "stable" window before the restart
+const RESTART_AT = WARM_UP_MS;
+const DOWN_MS = argument("down-seconds", 5) * 1000; // every upgrade is refused (error, then close 1006 not clean)
+const RATE_WINDOW_MS = 100;
+const ACCEPTS_PER_WINDOW = 1_000; // after DOWN_MS: 1,000 upgrades per 100 ms, the rest refused
+const HANDSHAKE_MS = 30; // from socket creation to the server's answer
+const HORIZON_MS = 300_000; // simulated time after the restart at most
+const GOAL_PEAK_SHARE = 0.1;
+const URL_OF_SERVER = "ws://127.0.0.1/herd";
+
+const CLIENTS = argument("clients", 10_000);
+const RWS_CLIENTS = argument("rws-clients", CLIENTS);
+const SEED = argument("seed", 20261130);
+const WRITE = !process.argv.includes("--no-write");
+const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+
+/** mulberry32: a small seeded generator, so every run draws the same numbers. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// --- a simulated clock -------------------------------------------------------------------------
+// @sinonjs/fake-timers is not resolvable here (vitest bundles its own copy inside a private
+// chunk), so this is a minimal clock: a heap of timers, Node's rounding of delays, and after
+// each simulated millisecond a real setImmediate so that promise callbacks (async createSocket,
+// the reconnecting-websocket connect chain) run before the next simulated moment.
+
+interface SimulatedTimer {
+  at: number;
+  order: number;
+  fire: (...args: unknown[]) => void;
+  args: unknown[];
+  cancelled: boolean;
+}
+
+class SimulatedClock {
+  now = 0;
+  #heap: SimulatedTimer[] = [];
+  #order = 0;
+
+  setTimeout = (fire: (...args: unknown[]) => void, ms?: number, ...args: unknown[]): SimulatedTimer => {
+    // Node: a delay below 1 ms (or not a number) is 1 ms; fractions are truncated.
+    const delay = Math.max(1, Math.trunc(Number(ms)) || 1);
+    const timer = { at: this.now + delay, order: this.#order++, fire, args, cancelled: false };
+    this.#push(timer);
+    return timer;
+  };
+
+  clearTimeout = (timer: unknown): void => {
+    if (timer && typeof timer === "object") (timer as SimulatedTimer).cancelled = true;
+  };
+
+  /** Runs every timer due up to `end`, then sets the clock to `end`. */
+  async runUntil(end: number): Promise<void> {
+    await this.#runTimers(end);
+    this.now = end;
+  }
+
+  /** Runs timers until none is left or the next is due after `limit`. */
+  async runToIdle(limit: number): Promise<void> {
+    await this.#runTimers(limit);
+  }
+
+  async #runTimers(end: number): Promise<void> {
+    const heap = this.#heap;
+    while (heap.length > 0 && heap[0]!.at <= end) {
+      // Every timer of this millisecond, then the promise callbacks they caused. A timer set
+      // now is due 1 ms later at the earliest, so nothing is run out of order across milliseconds.
+      const at = heap[0]!.at;
+      this.now = at;
+      while (heap.length > 0 && heap[0]!.at === at) {
+        const timer = this.#pop();
+        if (!timer.cancelled) timer.fire(...timer.args);
+      }
+      await drainPromiseCallbacks();
+    }
+  }
+
+  #before(a: SimulatedTimer, b: SimulatedTimer): boolean {
+    return a.at < b.at || (a.at === b.at && a.order < b.order);
+  }
+
+  #push(timer: SimulatedTimer): void {
+    const heap = this.#heap;
+    heap.push(timer);
+    let index = heap.length - 1;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!this.#before(heap[index]!, heap[parent]!)) break;
+      [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
+      index = parent;
+    }
+  }
+
+  #pop(): SimulatedTimer {
+    const heap = this.#heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let index = 0;
+      for (;;) {
+        const left = index * 2 + 1;
+        const right = left + 1;
+        let smallest = index;
+        if (left < heap.length && this.#before(heap[left]!, heap[smallest]!)) smallest = left;
+        if (right < heap.length && this.#before(heap[right]!, heap[smallest]!)) smallest = right;
+        if (smallest === index) break;
+        [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
+        index = smallest;
+      }
+    }
+    return top;
+  }
+}
+
+const realSetImmediate = globalThis.setImmediate;
+const drainPromiseCallbacks = () => new Promise<void>((resolve) => realSetImmediate(resolve));
+
+function installClock(clock: SimulatedClock): () => void {
+  const saved = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout, now: Date.now };
+  globalThis.setTimeout = clock.setTimeout as unknown as typeof setTimeout;
+  globalThis.clearTimeout = clock.clearTimeout as typeof clearTimeout;
+  Date.now = () => clock.now;
+  return () => {
+    globalThis.setTimeout = saved.setTimeout;
+    globalThis.clearTimeout = saved.clearTimeout;
+    Date.now = saved.now;
+  };
+}
+
+// --- the server --------------------------------------------------------------------------------
+
+/** Decides every upgrade: accepted before the restart, refused while down, then rate-limited. */
+class SimulatedServer {
+  /** Arrival time of every upgrade request after the restart. */
+  readonly attemptsAfterRestart: number[] = [];
+  refusedWhileUp = 0;
+  #restarted = false;
+  #openSockets = new Set<ControllableSocket>();
+  #acceptedInWindow = new Map<number, number>();
+
+  constructor(readonly clock: SimulatedClock) {}
+
+  connect(socket: ControllableSocket): void {
+    setTimeout(() => this.#answer(socket), HANDSHAKE_MS);
+  }
+
+  /** The server process dies: every connection ends with 1006; upgrades are refused for DOWN_MS. */
+  restart(): void {
+    this.#restarted = true;
+    const sockets = [...this.#openSockets];
+    this.#openSockets.clear();
+    for (const socket of sockets) if (socket.readyState === 1) socket.serverClose({ code: 1006, wasClean: false });
+  }
+
+  #answer(socket: ControllableSocket): void {
+    const now = this.clock.now;
+    if (this.#restarted) this.attemptsAfterRestart.push(now);
+    if (socket.readyState === 3) return;
+    if (socket.readyState === 0 && this.#accepts(now)) {
+      this.#openSockets.add(socket);
+      socket.open();
+      return;
+    }
+    // A refused upgrade, as browsers and ws report it: error, then close 1006 not clean.
+    if (socket.readyState === 0) socket.fail();
+    // A listener of the error event (reconnecting-websocket's) may have ended the socket already.
+    if (!isClosed(socket)) socket.serverClose({ code: 1006, wasClean: false });
+  }
+
+  #accepts(now: number): boolean {
+    if (!this.#restarted) return true;
+    if (now < RESTART_AT + DOWN_MS) return false;
+    const window = Math.floor(now / RATE_WINDOW_MS);
+    const accepted = this.#acceptedInWindow.get(window) ?? 0;
+    if (accepted >= ACCEPTS_PER_WINDOW) {
+      this.refusedWhileUp++;
+      return false;
+    }
+    this.#acceptedInWindow.set(window, accepted + 1);
+    return true;
+  }
+}
+
+const isClosed = (socket: ControllableSocket) => socket.readyState === 3;
+
+let server: SimulatedServer;
+
+/** The project's test socket, connected to the simulated server when it is constructed. */
+class SimulatedSocket extends ControllableSocket {
+  constructor(url?: string, protocol?: string) {
+    super(url, protocol);
+    server.connect(this);
+  }
+}
+
+// --- the subjects ------------------------------------------------------------------------------
+
+interface Client {
+  /** Simulated time of the client's latest `open`. */
+  openedAt: number;
+  isOpen(): boolean;
+  gaveUp(): boolean;
+}
+
+interface Subject {
+  name: string;
+  settings: string;
+  clients: number;
+  build(random: () => number, clock: SimulatedClock): Client;
+}
+
+function storeClient(reconnect: SocketStoreReconnectOptions, clock: SimulatedClock): Client {
+  const store = new SocketStore(new SimulatedSocket(URL_OF_SERVER), {}, { reconnect });
+  const client: Client = {
+    openedAt: Number.NaN,
+    isOpen: () => store.status === "open",
+    gaveUp: () => store.status === "error",
+  };
+  let previous = store.status;
+  store.subscribe(() => {
+    // The snapshot also changes while open (the outage ends after the stability window): count the move to open only.
+    if (store.status === "open" && previous !== "open") client.openedAt = clock.now;
+    previous = store.status;
+  });
+  return client;
+}
+
+/** The jitter setting recommended for large fleets (docs/app-recipes.md explains the choice). */
+const fleetPolicy = { maxAttempts: 10, backoff: "exponential", initialDelayMs: 2_000, maxDelayMs: 30_000 } as const;
+
+const subjects: Subject[] = [
+  {
+    name: "socket-store, plain backoff",
+    settings: "defaults: maxAttempts 5, exponential 250 → 5000 ms",
+    clients: CLIENTS,
+    build: (_random, clock) => storeClient({ enabled: true }, clock),
+  },
+  {
+    name: "socket-store, plain backoff, larger budget",
+    settings: "maxAttempts 10, exponential 250 → 30000 ms, no jitter",
+    clients: CLIENTS,
+    build: (_random, clock) => storeClient({ enabled: true, maxAttempts: 10, maxDelayMs: 30_000 }, clock),
+  },
+  {
+    name: "socket-store + jitter recipe, default delays",
+    settings: "maxAttempts 10, exponential 250 → 30000 ms, then a wait uniform in [0, that delay]",
+    clients: CLIENTS,
+    build: (random, clock) => {
+      const policy = { backoff: "exponential", initialDelayMs: 250, maxDelayMs: 30_000 } as const;
+      const createSocket = jitteredCreateSocket(() => new SimulatedSocket(URL_OF_SERVER), {
+        budgetMs: (attempt) => backoffDelay(attempt, policy),
+        random,
+      });
+      return storeClient({ enabled: true, maxAttempts: 10, ...policy, createSocket }, clock);
+    },
+  },
+  {
+    name: "socket-store + jitter recipe, recommended for fleets",
+    settings: "maxAttempts 10, exponential 2000 → 30000 ms, then a wait uniform in [0, that delay]",
+    clients: CLIENTS,
+    build: (random, clock) => {
+      const createSocket = jitteredCreateSocket(() => new SimulatedSocket(URL_OF_SERVER), {
+        budgetMs: (attempt) => backoffDelay(attempt, fleetPolicy),
+        random,
+      });
+      return storeClient({ enabled: true, ...fleetPolicy, createSocket }, clock);
+    },
+  },
+  {
+    name: "socket-store + jitter recipe, full jitter",
+    settings: "maxAttempts 10, fixed 0 ms, maxDelayMs 10000; a wait uniform in [0, min(10000, 1000 × 2^attempt)]",
+    clients: CLIENTS,
+    build: (random, clock) => {
+      const createSocket = jitteredCreateSocket(() => new SimulatedSocket(URL_OF_SERVER), {
+        budgetMs: (attempt) => Math.min(10_000, 1000 * 2 ** attempt),
+        random,
+      });
+      return storeClient({ enabled: true, maxAttempts: 10, backoff: "fixed", initialDelayMs: 0, maxDelayMs: 10_000, createSocket }, clock);
+    },
+  },
+  {
+    name: "reconnecting-websocket 4.4.0",
+    settings: "defaults: first delay 1000–5000 ms (random per page load), ×1.3, cap 10000 ms, retries forever",
+    clients: RWS_CLIENTS,
+    build: (random, clock) => {
+      // Its random first delay is drawn once per module load (a module-level default): one
+      // draw per browser. In one process every instance would share it, so each simulated
+      // client draws its own, as a fleet of browsers would.
+      const socket = new ReconnectingWebSocket(URL_OF_SERVER, undefined, {
+        WebSocket: SimulatedSocket,
+        minReconnectionDelay: 1000 + random() * 4000,
+      });
+      const client: Client = {
+        openedAt: Number.NaN,
+        isOpen: () => socket.readyState === 1,
+        gaveUp: () => false,
+      };
+      socket.addEventListener("open", () => {
+        client.openedAt = clock.now;
+      });
+      return client;
+    },
+  },
+];
+
+// --- running and measuring ---------------------------------------------------------------------
+
+interface Result {
+  subject: Subject;
+  attemptsPerClient: number;
+  peakWindow: number;
+  peakShare: number;
+  refusedWhileUp: number;
+  gaveUp: number;
+  notOpen: number;
+  recoveredAfterMs: number;
+  medianReopenMs: number;
+  wallMs: number;
+}
+
+/** Most arrivals within any 100 ms (sliding over the sorted arrival times). */
+function peakInAnyWindow(times: number[]): number {
+  let peak = 0;
+  let first = 0;
+  for (let last = 0; last < times.length; last++) {
+    while (times[last]! - times[first]! >= RATE_WINDOW_MS) first++;
+    peak = Math.max(peak, last - first + 1);
+  }
+  return peak;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function run(subject: Subject): Promise<Result> {
+  const started = performance.now();
+  const clock = new SimulatedClock();
+  const restore = installClock(clock);
+  try {
+    server = new SimulatedServer(clock);
+    const random = seededRandom(SEED);
+    const clients = Array.from({ length: subject.clients }, () => subject.build(random, clock));
+    await clock.runUntil(RESTART_AT);
+    const connected = clients.filter((client) => client.isOpen()).length;
+    if (connected !== clients.length) throw new Error(`${subject.name}: only ${connected} of ${clients.length} clients connected before the restart`);
+
+    server.restart();
+    await clock.runToIdle(RESTART_AT + HORIZON_MS);
+
+    const attempts = server.attemptsAfterRestart;
+    const peakWindow = peakInAnyWindow(attempts);
+    const reopened = clients.filter((client) => client.isOpen()).map((client) => client.openedAt - RESTART_AT);
+    return {
+      subject,
+      attemptsPerClient: attempts.length / clients.length,
+      peakWindow,
+      peakShare: peakWindow / clients.length,
+      refusedWhileUp: server.refusedWhileUp,
+      gaveUp: clients.filter((client) => client.gaveUp()).length,
+      notOpen: clients.filter((client) => !client.isOpen() && !client.gaveUp()).length,
+      recoveredAfterMs: reopened.length ? Math.max(...reopened) : Number.NaN,
+      medianReopenMs: median(reopened),
+      wallMs: performance.now() - started,
+    };
+  } finally {
+    restore();
+  }
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
+const seconds = (ms: number) => (Number.isNaN(ms) ? "—" : `${(ms / 1000).toFixed(1)} s`);
+const count = (value: number) => value.toLocaleString("en-US");
+
+function table(results: Result[]): string {
+  const rows = results.map((result) => {
+    const { subject } = result;
+    const goal = result.peakShare <= GOAL_PEAK_SHARE && result.gaveUp === 0 && result.notOpen === 0 ? "met" : "**missed**";
+    return `| ${subject.name} | ${subject.settings} | ${count(subject.clients)} | ${percent(result.peakShare)} (${count(result.peakWindow)}) | ${result.attemptsPerClient.toFixed(2)} | ${count(result.refusedWhileUp)} | ${count(result.gaveUp)} (${percent(result.gaveUp / subject.clients)}) | ${seconds(result.recoveredAfterMs)}${result.notOpen ? ` (${count(result.notOpen)} still not open)` : ""} | ${seconds(result.medianReopenMs)} | ${goal} |`;
+  });
+  return [
+    "| subject | settings | clients | peak attempts in any 100 ms, share of clients (count) | attempts per client after the restart | refused by the overloaded server | gave up (`error`) | every other client open again after | median client open again after | goal: ≤ 10 % per 100 ms, none gives up |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...rows,
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const results: Result[] = [];
+  for (const subject of subjects.filter((candidate) => ONLY === undefined || candidate.name.includes(ONLY))) {
+    process.stderr.write(`herd: ${subject.name} (${count(subject.clients)} clients)…`);
+    const result = await run(subject);
+    process.stderr.write(` ${(result.wallMs / 1000).toFixed(1)} s\n`);
+    results.push(result);
+  }
+  const totalSeconds = (performance.now() - started) / 1000;
+  const cpuSeconds = (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
+  const cpu = os.cpus()[0]?.model.trim() ?? "unknown CPU";
+  const report = [
+    "# Thundering herd after a server restart",
+    "",
+    `Produced by \`npm run bench:herd\` (bench/herd.ts) on ${new Date().toISOString()}; Node ${process.version}; ${cpu}, ${os.cpus().length} cores; ${totalSeconds.toFixed(0)} s of wall time (${cpuSeconds.toFixed(0)} s of CPU); seed ${SEED}.`,
+    "",
+    `Scenario: every client holds an open connection to one server (connected during a ${WARM_UP_MS / 1000} s warm-up). At t = 0 the server restarts: every connection ends with close 1006 (not clean), and for ${DOWN_MS / 1000} s every upgrade is refused (the socket fires \`error\`, then \`close\` 1006 not clean). Then the server accepts ${count(ACCEPTS_PER_WINDOW)} upgrades per ${RATE_WINDOW_MS} ms window and refuses the rest the same way, as an overloaded server does. An upgrade is answered ${HANDSHAKE_MS} ms after the client creates its socket; attempts are counted when the server sees them. Each client runs its library's real reconnect code on the project's test socket (\`test/support/controllable-socket.ts\`, connected to the simulated server) under a simulated clock; simulated time runs until no timer is left (at most ${HORIZON_MS / 1000} s after the restart).`,
+    "",
+    table(results),
+    "",
+    "Peak: the most upgrade requests the server saw within any 100 ms (sliding), as a share of the clients. \"Every other client open again after\": time from the restart until the last client that did not give up was open again.",
+    "",
+  ].join("\n");
+  process.stdout.write(`${report}\n`);
+  if (WRITE) {
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), "herd-results.md");
+    await writeFile(file, report);
+    process.stderr.write(`herd: wrote ${path.relative(process.cwd(), file)}\n`);
+  }
+}
+
+await main();
