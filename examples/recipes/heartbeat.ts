@@ -1,4 +1,4 @@
-import type { SocketStore, WebSocketLike } from "../../src/index.js";
+import { isSocketStoreError, type SocketStore, type WebSocketLike } from "../../src/index.js";
 
 /** Stops the heartbeat when called (removes its interval, timer, listener and subscription). */
 export interface Heartbeat {
@@ -32,7 +32,8 @@ const isPongByDefault = (event: { data: unknown }) => event.data === "pong";
  * `route` return `undefined` for it. The heartbeat listens to `message` on `store.socket`
  * itself, and moves that listener to a replacement socket at the latest when it opens.
  *
- * @returns The heartbeat: call it to stop; `check()` pings now.
+ * @returns The heartbeat: call it to stop; `check()` pings now. It also stops by itself at its
+ * first ping after `store.dispose()`.
  * @example
  * const heartbeat = startHeartbeat(store, { intervalMs: 15_000, timeoutMs: 5_000 });
  * // server side (ws): client.on("message", (data) => { if (String(data) === "ping") client.send("pong"); });
@@ -62,8 +63,10 @@ export function startHeartbeat(store: SocketStore<any>, options: HeartbeatOption
     if (stopped || store.status !== "open") return;
     try {
       store.send(ping);
-    } catch {
-      // The socket is leaving `open` (its readyState changed first): the status change follows.
+    } catch (error) {
+      // A disposed store keeps its last snapshot (`open`) and notifies no one: stop here.
+      if (isSocketStoreError(error) && error.code === "ERR_STORE_DISPOSED") stop();
+      // Otherwise the socket is leaving `open` (its readyState changed first): the status change follows.
       return;
     }
     // An earlier unanswered ping keeps its deadline: later pings must not postpone it.

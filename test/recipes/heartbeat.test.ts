@@ -177,6 +177,24 @@ describe("startHeartbeat() with a controllable socket and fake timers", () => {
   });
 });
 
+describe("startHeartbeat() and dispose()", () => {
+  it("stops by itself at its first ping after the store was disposed", () => {
+    vi.useFakeTimers();
+    const socket = openSocket();
+    const store = new SocketStore(socket);
+    const heartbeat = startHeartbeat(store, { intervalMs: 1000, timeoutMs: 300 });
+    store.dispose();
+    expect(vi.getTimerCount()).toBe(1);
+    expect(socket.listenerCount("message")).toBe(1);
+
+    vi.advanceTimersByTime(1000);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(socket.listenerCount("message")).toBe(0);
+    expect(socket.sent).toEqual([]);
+    heartbeat();
+  });
+});
+
 interface PingServer {
   url: string;
   wss: WebSocketServer;
