@@ -14,7 +14,8 @@ export interface JitteredCreateSocket {
    * Ends a pending wait as soon as the store no longer waits for it (`store.close()`,
    * `store.drop()`): no socket is created and no timer stays behind. `store.dispose()` tells
    * nobody, so call the returned function when you dispose the store: it unsubscribes and
-   * ends a pending wait.
+   * ends a pending wait. Call it after `store.dispose()`: a wait it ends while the store still
+   * waits fails that attempt (`ERR_SOCKET_FACTORY`).
    */
   watch(store: SocketStore<any>): () => void;
 }
