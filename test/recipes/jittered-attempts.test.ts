@@ -141,6 +141,19 @@ describe("jitteredCreateSocket()", () => {
       expect(created).toHaveLength(0);
     });
 
+    it("fails the attempt with ERR_SOCKET_FACTORY when unwatched while the store still waits", async () => {
+      const { store, first, created, createSocket, errors } = setUp(randomFrom([0.5, 0.5]));
+      const unwatch = createSocket.watch(store);
+      first.serverClose({ code: 1006, wasClean: false });
+      await vi.advanceTimersByTimeAsync(100);
+
+      unwatch();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(errors.map((error) => error.code)).toEqual(["ERR_SOCKET_FACTORY"]);
+      expect(store.getSnapshot()).toMatchObject({ status: "reconnecting", attempt: 2 });
+      expect(created).toHaveLength(0);
+    });
+
     it("ends the wait of an attempt that drop() failed, and the next attempt waits afresh", async () => {
       const { store, first, created, createSocket, errors } = setUp(randomFrom([0.5, 0.5]));
       const unwatch = createSocket.watch(store);
