@@ -261,9 +261,14 @@ describe.skipIf(!hasChromium)("the demo page in Chromium", () => {
     await page.waitForSelector('[data-testid="server-state"]:has-text("healthy")', { timeout: WAIT_MS });
     await page.getByTestId("retry").click();
     await statusIs("open");
+    expect(pageErrors).toEqual([]);
+  });
 
+  it("silences the connection from the page's go silent button, and the heartbeat reopens it", async () => {
+    await statusIs("open");
     await page.getByTestId("server-silence").click();
     await page.waitForSelector('[data-testid="last-close"]:has-text("heartbeat timeout")', { timeout: WAIT_MS });
+    await transitionSeen("reconnecting", "connecting");
     await statusIs("open");
     expect(pageErrors).toEqual([]);
   });
