@@ -191,9 +191,9 @@ function observations(rows) {
     const i = result("i")?.details ?? {};
     const refused = result("d") && !result("d").ok ? "✗ no close event after the refusal: the attempt stays connecting" : d.requestsPerRefusedSocket === undefined ? "–" : `${d.requestsPerRefusedSocket}; ${d.socketErrors} over 4 sockets (1 terminated, 3 refused); ${(d.refusedCloses ?? []).join(", ")}`;
     const timeouts = i.attemptsEndedByTimeout === undefined ? "–" : String(i.attemptsEndedByTimeout);
-    const drop = f.dropEndedBy === undefined ? "–" : f.dropEndedBy === "TCP end" ? `TCP end after ${f.tcpEndMs} ms (terminate())` : `close frame at once; TCP ${f.tcpEndMs === null ? "still open after the wait (closing handshake pending)" : `ended after ${f.tcpEndMs} ms`}`;
+    const drop = f.dropEndedBy === undefined ? "–" : f.dropEndedBy === "TCP end" ? `TCP end after ${f.tcpEndMs} ms (terminate())` : `close frame at once; TCP ${f.tcpEndMs === null ? `still open ${(f.dropEndWaitMs ?? 0) / 1000} s later (closing handshake pending)` : `ended after ${f.tcpEndMs} ms`}`;
     const urlLines = row.consoleLines ? String(row.consoleLines.filter((line) => line.includes("secret-token")).length) : "–";
-    lines.push(`| ${row.label} (${row.client}) | ${refused} | ${timeouts} | ${drop} | ${urlLines} |`);
+    lines.push(`| ${row.label} · ${row.client} | ${refused} | ${timeouts} | ${drop} | ${urlLines} |`);
   }
   return lines.join("\n");
 }
@@ -274,7 +274,7 @@ async function main() {
     "",
     `**${passed} passed, ${failed} failed.**`,
     "",
-    "What the runtimes did differently underneath (recorded by the same run; the package's behaviour above is the same):",
+    "What the runtimes' sockets did underneath, recorded by the same run:",
     "",
     observations(rows),
   ].join("\n");

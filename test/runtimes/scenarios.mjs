@@ -356,6 +356,7 @@ export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket,
           check("the server saw the client end the dropped connection (TCP end or close frame)", ended.ended || ended.msToCloseFrame !== null, ended);
           details.dropEndedBy = ended.ended && ended.msToCloseFrame === null ? "TCP end" : ended.msToCloseFrame !== null ? "close frame" : "nothing";
           details.tcpEndMs = ended.msToEnd;
+          details.dropEndWaitMs = dropEndWaitMs;
           if (!ended.ended) await control("destroy", { id: oldId });
           await until("the dropped socket's close event", () => socket.readyState === 3);
           await sleep(20);
