@@ -1,7 +1,8 @@
 import type { ConnectionInput } from "../machines/connection.js";
 import { SocketStoreError } from "./errors.js";
+import { reportException } from "./report-exception.js";
 import { describeSocketShapeProblem } from "./socket-boundary.js";
-import type { SocketStoreHandlers, SocketStoreOptions, SocketStoreReconnectOptions, WebSocketLike } from "./types.js";
+import type { CloseEventLike, SocketStoreHandlers, SocketStoreOptions, SocketStoreReconnectOptions, WebSocketLike } from "./types.js";
 
 /** The reconnect options after defaults (`enabled: false` when reconnect is off). */
 export type ResolvedReconnect = ConnectionInput["reconnect"] &
@@ -52,8 +53,8 @@ export function assertHandlers(handlers: unknown): asserts handlers is SocketSto
   for (const name of HANDLER_NAMES) checkFunction(`handlers.${name}`, (handlers as Record<string, unknown>)[name]);
 }
 
-/** Validates `options` and applies the reconnect defaults (SPEC §4). */
-export function resolveOptions(options: unknown): { reconnect: ResolvedReconnect; inspect: SocketStoreOptions["inspect"] } {
+/** Validates `options` and applies the reconnect defaults; `inspect` comes back as one function that never throws. */
+export function resolveOptions(options: unknown): { reconnect: ResolvedReconnect; inspect: ((event: any) => void) | undefined } {
   if (options === undefined) return { reconnect: DISABLED, inspect: undefined };
   check(isObject(options), "options", "an object when given", options);
   const { inspect, reconnect } = options as Record<string, unknown>;
@@ -61,7 +62,32 @@ export function resolveOptions(options: unknown): { reconnect: ResolvedReconnect
     check(isObject(inspect), "options.inspect", "a function or an observer object when given", inspect);
     for (const method of ["next", "error", "complete"]) checkFunction(`options.inspect.${method}`, (inspect as Record<string, unknown>)[method]);
   }
-  return { reconnect: resolveReconnect(reconnect), inspect: inspect as SocketStoreOptions["inspect"] };
+  return { reconnect: resolveReconnect(reconnect), inspect: inspect === undefined ? undefined : safeInspector(inspect as NonNullable<SocketStoreOptions["inspect"]>) };
+}
+
+/** A function or an observer, as `createActor` takes it; what it throws is reported and cannot break the machine. */
+function safeInspector(inspect: NonNullable<SocketStoreOptions["inspect"]>): (event: unknown) => void {
+  return (event) => {
+    try {
+      if (typeof inspect === "function") inspect(event);
+      else inspect.next?.(event);
+    } catch (exception) {
+      reportException(exception);
+    }
+  };
+}
+
+/**
+ * Asks `retryOnClose` about a close: only a return value `=== true` retries; one that throws
+ * counts as false and is returned as `thrown`. Without a predicate there is no verdict.
+ */
+export function askRetryOnClose(reconnect: ResolvedReconnect, event: CloseEventLike): { retry?: boolean; thrown?: unknown } {
+  if (!reconnect.retryOnClose) return {};
+  try {
+    return { retry: reconnect.retryOnClose(event) === true };
+  } catch (thrown) {
+    return { retry: false, thrown };
+  }
 }
 
 function resolveReconnect(reconnect: unknown): ResolvedReconnect {

@@ -15,16 +15,32 @@ export function reportException(exception: unknown): void {
 }
 
 /**
- * Runs every listener of a set; what one throws is reported and the others still run. The
- * iteration is live: when a listener clears the set (the store's `dispose()` does), no further
- * listener runs.
+ * Listeners of a store or a topic. `notify()` runs each; what one throws is reported and the
+ * others still run. The iteration is live: once `clear()` ran (the store's `dispose()`, maybe
+ * from a listener), no further listener runs.
  */
-export function notifyAll(listeners: Iterable<() => void>): void {
-  for (const listener of listeners) {
-    try {
-      listener();
-    } catch (exception) {
-      reportException(exception);
+export class ListenerSet {
+  readonly #listeners = new Set<() => void>();
+
+  /** @returns The function that removes `listener`. */
+  add(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  notify(): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch (exception) {
+        reportException(exception);
+      }
     }
+  }
+
+  clear(): void {
+    this.#listeners.clear();
   }
 }

@@ -1,18 +1,19 @@
 import { createActor, type Actor } from "xstate";
 import { connectionMachine, type ConnectionEmitted, type ConnectionEvent } from "../machines/connection.js";
 import { SocketStoreError, type SocketStoreErrorCode } from "./errors.js";
-import { assertHandlers, assertListener, assertSocket, resolveOptions, type ResolvedReconnect } from "./options.js";
-import { notifyAll, reportException } from "./report-exception.js";
+import { askRetryOnClose, assertHandlers, assertListener, assertSocket, resolveOptions, type ResolvedReconnect } from "./options.js";
+import { ListenerSet, reportException } from "./report-exception.js";
 import {
   SocketAttachment,
   closeAbandoned,
   createDefaultReplacement,
   endSocket,
+  obtainSocket,
   describeCloseArgumentProblem,
   describeSocketShapeProblem,
   type SocketObserver,
 } from "./socket-boundary.js";
-import { Topic } from "./topics.js";
+import { TopicRegistry } from "./topics.js";
 import type {
   CloseEventLike,
   CloseInfo,
@@ -32,10 +33,6 @@ const cancelTimer = (id: unknown): void => clearTimeout(id as ReturnType<typeof 
 
 function statusOf(value: unknown): ConnectionStatus {
   return (typeof value === "string" ? value : Object.keys(value as object)[0]) as ConnectionStatus;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
 /**
@@ -63,8 +60,8 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   #lastClose: CloseInfo | null = null;
   #lastError: SocketStoreError | null = null;
   /** Subscribers; created on first subscribe (many stores only use handlers). */
-  #listeners: Set<() => void> | undefined;
-  #topics: Map<keyof Topics, Topic<any>> | undefined;
+  #listeners: ListenerSet | undefined;
+  readonly #topics = new TopicRegistry<Topics>();
   /** What the machine emitted and the store has not carried out yet; created on first use. */
   #effects: ConnectionEmitted[] | undefined;
   readonly #observer: SocketObserver = {
@@ -106,15 +103,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     this.#reconnect = reconnect;
     this.#actor = createActor(connectionMachine, {
       input: { readyState: socket.readyState, reconnect },
-      // An inspector that throws must not break the machine's processing.
-      inspect: inspect && ((event) => {
-        try {
-          if (typeof inspect === "function") inspect(event);
-          else inspect.next?.(event);
-        } catch (exception) {
-          reportException(exception);
-        }
-      }),
+      inspect,
       // Timers of the machine (backoff, stability window) fire outside any store call: settle
       // after each so the store's snapshot and effects follow, outside XState's processing.
       clock: {
@@ -131,7 +120,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     });
     this.#actor.start();
     this.#attachment = new SocketAttachment(socket, this.#observer);
-    this.#publish(this.#buildSnapshot());
+    this.#publish();
   }
 
   /** The socket observed now; it changes when a replacement is taken over. */
@@ -154,11 +143,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
    */
   subscribe = (listener: () => void): (() => void) => {
     assertListener(listener, "subscribe");
-    const listeners = (this.#listeners ??= new Set());
-    listeners.add(listener);
-    return () => {
-      listeners.delete(listener);
-    };
+    return (this.#listeners ??= new ListenerSet()).add(listener);
   };
 
   /**
@@ -166,7 +151,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
    * object is returned for the same name. Values are never cleared by the store.
    */
   topic<K extends keyof Topics>(name: K): TopicView<Topics[K]> {
-    return this.#topic(name).view;
+    return this.#topics.view(name);
   }
 
   /**
@@ -190,14 +175,13 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
    * and passes its arguments on exactly as given. A no-op when closed or disposed.
    * @throws SocketStoreError `ERR_INVALID_ARGUMENT` for other arguments (nothing changes).
    */
-  close(code?: number, reason?: string): void {
+  close(...args: [code?: number, reason?: string]): void {
     if (this.#isDisposed()) return;
-    const problem = describeCloseArgumentProblem(code, reason);
+    const problem = describeCloseArgumentProblem(args[0], args[1]);
     if (problem) throw new SocketStoreError("ERR_INVALID_ARGUMENT", `SocketStore: ${problem}`);
-    // The socket's own close runs first: if it throws, the store has changed nothing.
-    if (this.#actor.getSnapshot().hasTag("live")) {
-      this.#attachment.closeAsStore(Array.prototype.slice.call(arguments, 0, 2));
-    }
+    // The socket's own close runs first (given exactly the arguments the caller gave): if it
+    // throws, the store has changed nothing.
+    if (this.#actor.getSnapshot().hasTag("live")) this.#attachment.closeAsStore(args.slice(0, 2));
     this.#step({ type: "STORE.CLOSE" });
   }
 
@@ -250,7 +234,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     this.#handlers = NO_HANDLERS;
     this.#sendTarget = null;
     this.#listeners?.clear();
-    for (const topic of this.#topics?.values() ?? []) topic.clearListeners();
+    this.#topics.clearListeners();
     this.#actor.send({ type: "DISPOSE" });
     this.#effects = undefined;
     this.#attachment.detach();
@@ -266,19 +250,6 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     return this.#actor.getSnapshot().status !== "active";
   }
 
-  #topic(name: keyof Topics): Topic<any> {
-    // Created on first use: many stores never route messages to topics.
-    const topics = (this.#topics ??= new Map());
-    let topic = topics.get(name);
-    if (!topic) {
-      topic = new Topic();
-      topics.set(name, topic);
-    }
-    return topic;
-  }
-
-  // --- socket events -------------------------------------------------------------------------
-
   #route(event: MessageEventLike): void {
     let update: unknown;
     try {
@@ -287,34 +258,16 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
       this.#report("ERR_ROUTE", "handlers.route threw", exception);
       return;
     }
-    if (update === undefined) return;
-    if (typeof update !== "object" || update === null || !("topic" in update)) {
-      this.#report("ERR_ROUTE", "handlers.route returned neither { topic, value } nor undefined", update);
-      return;
-    }
-    const { topic, value } = update as { topic: keyof Topics; value: unknown };
-    this.#topic(topic).set(value);
+    if (!this.#topics.apply(update)) this.#report("ERR_ROUTE", "handlers.route returned neither { topic, value } nor undefined", update);
   }
 
   #handleClose(event: CloseEventLike, type: "SOCKET.CLOSED" | "STORE.DROP" = "SOCKET.CLOSED"): void {
     this.#lastClose = { code: event.code, reason: event.reason ?? "", wasClean: event.wasClean === true };
-    let retryOnClose: boolean | undefined;
-    let predicateException: { value: unknown } | undefined;
-    const predicate = this.#reconnect.retryOnClose;
-    if (predicate && this.#actor.getSnapshot().hasTag("asksRetryOnClose")) {
-      try {
-        retryOnClose = predicate(event) === true;
-      } catch (exception) {
-        retryOnClose = false;
-        predicateException = { value: exception };
-      }
-    }
-    this.#step({ type, retryOnClose });
-    if (predicateException) this.#report("ERR_RETRY_PREDICATE", "options.reconnect.retryOnClose threw", predicateException.value);
+    const verdict = this.#actor.getSnapshot().hasTag("asksRetryOnClose") ? askRetryOnClose(this.#reconnect, event) : {};
+    this.#step({ type, retryOnClose: verdict.retry });
+    if ("thrown" in verdict) this.#report("ERR_RETRY_PREDICATE", "options.reconnect.retryOnClose threw", verdict.thrown);
     this.#call("onClose", event);
   }
-
-  // --- machine ---------------------------------------------------------------------------------
 
   #step(event: ConnectionEvent): void {
     if (this.#isDisposed()) return;
@@ -330,31 +283,21 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
       if (effect.type === "createReplacement") this.#createReplacement(effect.attempt, effect.request);
       else this.#report("ERR_RECONNECT_EXHAUSTED", `gave up after ${effect.attempt} reconnect attempt(s)`);
     }
-    this.#commit();
+    this.#publish();
   }
 
   #createReplacement(attempt: number, request: number): void {
     // Publish `connecting` first: a factory (and its failure report) sees the attempt's status.
-    this.#commit();
+    this.#publish();
     // A subscriber may have closed or disposed the store just now: then no socket is wanted.
     if (!this.#awaits(request)) return;
     const previous = this.#socket;
     const { createSocket } = this.#reconnect;
-    let result: unknown;
-    try {
-      result = createSocket ? createSocket({ attempt, previous, lastClose: this.#lastClose }) : createDefaultReplacement(previous);
-    } catch (exception) {
-      this.#replacementFailed(request, exception);
-      return;
-    }
-    if (isThenable(result)) {
-      result.then(
-        (socket) => this.#takeOver(request, socket),
-        (exception) => this.#replacementFailed(request, exception),
-      );
-    } else {
-      this.#takeOver(request, result);
-    }
+    obtainSocket(
+      () => (createSocket ? createSocket({ attempt, previous, lastClose: this.#lastClose }) : createDefaultReplacement(previous)),
+      (socket) => this.#takeOver(request, socket),
+      (cause) => this.#replacementFailed(request, cause),
+    );
   }
 
   #takeOver(request: number, socket: unknown): void {
@@ -388,56 +331,42 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     this.#step({ type: "REPLACEMENT.FAILED", request });
   }
 
-  // --- publishing ------------------------------------------------------------------------------
-
-  #buildSnapshot(): ConnectionSnapshot {
-    const { value, context } = this.#actor.getSnapshot();
-    return Object.freeze({
-      status: statusOf(value),
-      attempt: context.attempt,
-      retryDelayMs: context.retryDelayMs,
-      lastClose: this.#lastClose,
-      lastError: this.#lastError,
-    });
-  }
-
-  #publish(next: ConnectionSnapshot): void {
-    this.#snapshot = next;
-    this.#sendTarget = next.status === "open" ? this.#socket : null;
-  }
-
   /**
-   * Replaces the snapshot if anything in it changed, then notifies. `first` runs after the
-   * snapshot is replaced and before anyone is notified, so that `onError` sees its own error as
-   * `lastError` even when a subscriber calls back into the store and reports another one.
+   * Publishes what the machine and the last close/error say, when anything of it changed, then
+   * notifies. `first` runs after the snapshot is replaced and before anyone is notified, so that
+   * `onError` sees its own error as `lastError` even when a subscriber reports another one.
    */
-  #commit(first?: () => void): void {
+  #publish(first?: () => void): void {
     if (this.#isDisposed()) return;
-    const previous = this.#snapshot;
+    const previous = this.#snapshot as ConnectionSnapshot | undefined;
     const { value, context } = this.#actor.getSnapshot();
-    if (
-      statusOf(value) === previous.status &&
-      context.attempt === previous.attempt &&
-      context.retryDelayMs === previous.retryDelayMs &&
-      this.#lastClose === previous.lastClose &&
-      this.#lastError === previous.lastError
-    ) {
-      first?.();
-      return;
+    const status = statusOf(value);
+    const changed =
+      previous === undefined ||
+      status !== previous.status ||
+      context.attempt !== previous.attempt ||
+      context.retryDelayMs !== previous.retryDelayMs ||
+      this.#lastClose !== previous.lastClose ||
+      this.#lastError !== previous.lastError;
+    const next = changed
+      ? Object.freeze({ status, attempt: context.attempt, retryDelayMs: context.retryDelayMs, lastClose: this.#lastClose, lastError: this.#lastError })
+      : previous;
+    if (changed) {
+      this.#snapshot = next;
+      this.#sendTarget = status === "open" ? this.#socket : null;
     }
-    const next = this.#buildSnapshot();
-    this.#publish(next);
     first?.();
-    if (next.status !== previous.status) this.#call("onStatusChange", next, previous);
-    if (this.#listeners) notifyAll(this.#listeners);
+    if (!changed || previous === undefined) return;
+    if (status !== previous.status) this.#call("onStatusChange", next, previous);
+    this.#listeners?.notify();
   }
 
   /** Every error reaches `lastError` (published) before `onError` sees it. */
-  #report(code: SocketStoreErrorCode, message: string, cause?: unknown): void {
+  #report(code: SocketStoreErrorCode, message: string, ...cause: [unknown?]): void {
     if (this.#isDisposed()) return;
-    const error = new SocketStoreError(code, `SocketStore: ${message}`, arguments.length > 2 ? { cause } : undefined);
+    const error = new SocketStoreError(code, `SocketStore: ${message}`, cause.length > 0 ? { cause: cause[0] } : undefined);
     this.#lastError = error;
-    this.#commit(() => this.#call("onError", error));
+    this.#publish(() => this.#call("onError", error));
   }
 
   /** Calls an application handler; what it throws is reported, never thrown into the store. */
