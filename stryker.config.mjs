@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Mutation testing of the library (`npm run test:mutation`): Stryker mutates `src/` and
- * `machines/` and runs the tests of `vitest.mutation.config.ts` against every mutant.
+ * Mutation testing of the library (`npm run test:mutation`): Stryker mutates the core (`src/`
+ * without the react and testing entries, and `machines/`) and runs the tests of `vitest.mutation.config.ts` against every mutant.
  * The HTML report goes to reports/mutation/mutation.html.
  * @type {import("@stryker-mutator/api/core").PartialStrykerOptions}
  */
@@ -12,7 +12,8 @@ export default {
     // Run the tests Stryker's coverage analysis picks, not vitest's import-graph guess.
     related: false,
   },
-  mutate: ["src/**/*.ts", "machines/**/*.ts"],
+  // The core: the optional entries (react, testing) have suites of their own.
+  mutate: ["src/**/*.ts", "!src/react/**", "!src/testing/**", "machines/**/*.ts"],
   coverageAnalysis: "perTest",
   concurrency: 2,
   timeoutMS: 20_000,

@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 /**
  * The tests Stryker runs against each mutant (`npm run test:mutation`): every test that exercises
  * `src/` and `machines/` behaviour. Left out: the browser and soak runs (slow, and they use the
- * built `dist/`, which mutants never reach), packaging and bundle-size checks, type tests, and
+ * built `dist/`, which mutants never reach), the React entry, recipes and runtime matrix, packaging and bundle-size checks, type tests, and
  * the staleness checks of generated files (they would "kill" any change to the machine by
  * comparing text, without saying anything about behaviour).
  */
@@ -12,6 +12,10 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     exclude: [
       "test/e2e/**",
+      // The optional entries, the recipes and the runtime matrix have their own subjects.
+      "test/react/**",
+      "test/recipes/**",
+      "test/runtimes/**",
       "test/soak/**",
       "test/package/**",
       "test/visualizations/**",
