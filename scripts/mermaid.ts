@@ -1,5 +1,5 @@
 import { toDirectedGraph, type DirectedGraphNode } from "@xstate/graph";
-import { and, not, or, stateIn, type AnyStateMachine, type AnyStateNode } from "xstate";
+import type { AnyStateMachine, AnyStateNode } from "xstate";
 
 /** Options of {@link toMermaid}. */
 export interface MermaidOptions {
@@ -49,21 +49,14 @@ interface Arrow {
   labels: string[];
 }
 
-// and/or/not/stateIn return functions told apart by their `check`; comparing with the helpers'
-// own `check` keeps working when a bundler renames the functions.
-const checkOf = (guard: unknown): unknown => (guard as { check?: unknown }).check;
-const andCheck = checkOf(and([]));
-const orCheck = checkOf(or([]));
-const notCheck = checkOf(not("guard"));
-const stateInCheck = checkOf(stateIn("state"));
-
 /**
- * Renders an XState v5 machine as a Mermaid `stateDiagram-v2`.
+ * Renders an XState v5 machine as a Mermaid `stateDiagram-v2`. It draws what the connection
+ * machine uses — nested (not parallel) states, final states, event, delayed and eventless
+ * transitions, guards by name — and nothing more (no history, parallel regions or invoked actors).
  *
  * The state tree and the event and delayed transitions come from `@xstate/graph`'s
  * `toDirectedGraph`; eventless (`always`) transitions, which it leaves out, are read from each
- * state node. Every state is drawn (compound states as nested blocks, parallel regions separated
- * by `--`), every level gets `[*] --> initial`, final states get `X --> [*]`, and transitions are
+ * state node. Every state is drawn (compound states as nested blocks), every level gets `[*] --> initial`, final states get `X --> [*]`, and transitions are
  * labelled `EVENT [guard] / actions`: delays by name (`after backoff`), eventless transitions as
  * `always [guard]`, an unguarded fallback after guarded alternatives as `[else]`. Transitions
  * between the same two states share one arrow, a line each. A transition without a target
@@ -106,19 +99,15 @@ export function toMermaid(machine: AnyStateMachine, options: MermaidOptions = {}
   if (direction !== "TB") lines.push(`  direction ${direction}`);
 
   const writeChildren = (parent: DirectedGraphNode, indent: string): void => {
-    const regions = parent.stateNode.type === "parallel";
     const initial = parent.stateNode.initial?.target[0];
-    if (initial && !regions) lines.push(`${indent}[*] --> ${idOf(initial)}`);
-    parent.children.forEach((child, index) => {
-      if (regions && index > 0) lines.push(`${indent}--`);
-      writeState(child, indent);
-    });
+    if (initial) lines.push(`${indent}[*] --> ${idOf(initial)}`);
+    for (const child of parent.children) writeState(child, indent);
   };
 
   const writeState = (node: DirectedGraphNode, indent: string): void => {
     const stateNode = node.stateNode;
     const id = idOf(stateNode);
-    const name = stateNode.type === "history" ? (stateNode.history === "deep" ? "H*" : "H") : stateNode.key;
+    const name = stateNode.key;
     const notes = withLabels ? [...(withActions ? entryExitLabels(stateNode) : []), ...targetlessLabels(stateNode)] : [];
     if (node.children.length > 0) {
       lines.push(`${indent}state ${quote(name)} as ${id} {`);
@@ -216,31 +205,13 @@ function eventLabel(transition: AnyTransition): string {
     return typeof delay === "number" ? `after ${delay}ms` : `after ${String(delay)}`;
   }
   if (eventType.startsWith("xstate.done.state.")) return "onDone";
-  for (const [prefix, name] of [
-    ["xstate.done.actor.", "onDone"],
-    ["xstate.error.actor.", "onError"],
-    ["xstate.snapshot.", "onSnapshot"],
-  ] as const) {
-    if (eventType.startsWith(prefix)) return `${name}(${eventType.slice(prefix.length)})`;
-  }
   return eventType;
 }
 
-/** A guard in logic notation: `a ∧ ¬b`, `a ∨ b`, `in("#id")`; nested `and`/`or` get parentheses. */
-export function guardLabel(guard: unknown, nested = false): string {
+/** A guard by name: the machine names every guard (composites are defined under a name in `setup`). */
+export function guardLabel(guard: unknown): string {
   if (typeof guard === "string") return guard;
-  if (typeof guard === "function") {
-    const helper = guard as { guards?: unknown[]; stateValue?: unknown; name: string };
-    const check = checkOf(guard);
-    if (check === notCheck) return `¬${guardLabel(helper.guards?.[0], true)}`;
-    if (check === andCheck || check === orCheck) {
-      const operands = (helper.guards ?? []).map((inner) => guardLabel(inner, true));
-      const text = operands.join(check === andCheck ? " ∧ " : " ∨ ");
-      return nested && operands.length > 1 ? `(${text})` : text;
-    }
-    if (check === stateInCheck) return `in(${JSON.stringify(helper.stateValue)})`;
-    return functionName(guard, "guard");
-  }
+  if (typeof guard === "function") return functionName(guard, "guard");
   if (guard !== null && typeof guard === "object" && "type" in guard) return String(guard.type);
   return String(guard);
 }
@@ -337,5 +308,5 @@ function fail(message: string): never {
   throw new Error(message);
 }
 
-/** The block of README.md that holds the generated diagram: `npm run visualize` rewrites it. */
-export const README_DIAGRAM = /(<!-- statechart:begin -->)[\s\S]*?(<!-- statechart:end -->)/;
+/** The block of docs/statechart.md that holds the generated diagram: `npm run visualize` rewrites it. */
+export const STATECHART_BLOCK = /(<!-- statechart:begin -->)[\s\S]*?(<!-- statechart:end -->)/;

@@ -18,7 +18,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { connectionMachine } from "../machines/connection";
 import { annotateStates, stampSource } from "./diagram-svg";
-import { mermaidStateIds, OVERVIEW_OPTIONS, README_DIAGRAM, toMermaid } from "./mermaid";
+import { mermaidStateIds, OVERVIEW_OPTIONS, STATECHART_BLOCK, toMermaid } from "./mermaid";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outputDir = join(root, "visualizations");
@@ -40,18 +40,18 @@ console.log(`wrote ${show(mermaidFile)}`);
 writeFileSync(overviewMermaidFile, toMermaid(connectionMachine, OVERVIEW_OPTIONS));
 console.log(`wrote ${show(overviewMermaidFile)}`);
 
-writeReadmeDiagram();
+writeStatechartBlock();
 await writePathsMarkdown();
 renderDiagrams();
 
-/** The README embeds the same Mermaid text between two markers (it renders on code hosts). */
-function writeReadmeDiagram(): void {
-  const readmeFile = join(root, "README.md");
-  const readme = readFileSync(readmeFile, "utf8");
-  const next = readme.replace(README_DIAGRAM, (_all, begin: string, end: string) => `${begin}\n\`\`\`mermaid\n${toMermaid(connectionMachine)}\`\`\`\n${end}`);
-  if (next === readme && !README_DIAGRAM.test(readme)) throw new Error("README.md lacks the statechart markers");
-  writeFileSync(readmeFile, next);
-  console.log(`updated the diagram in ${show(readmeFile)}`);
+/** docs/statechart.md embeds the same Mermaid text between two markers (it renders on code hosts). */
+function writeStatechartBlock(): void {
+  const docFile = join(root, "docs/statechart.md");
+  const doc = readFileSync(docFile, "utf8");
+  const next = doc.replace(STATECHART_BLOCK, (_all, begin: string, end: string) => `${begin}\n\`\`\`mermaid\n${toMermaid(connectionMachine)}\`\`\`\n${end}`);
+  if (next === doc && !STATECHART_BLOCK.test(doc)) throw new Error("docs/statechart.md lacks the statechart markers");
+  writeFileSync(docFile, next);
+  console.log(`updated the diagram in ${show(docFile)}`);
 }
 
 async function writePathsMarkdown(): Promise<void> {
