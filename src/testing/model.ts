@@ -1,13 +1,21 @@
 /**
  * The test model of the connection statechart: the store configurations the paths run with,
  * and, for each machine state, the concrete things a test can do there (each machine event
- * carries a `via` saying how the replay produces it through a real SocketStore).
+ * carries a `via` saying how a replay produces it through a real SocketStore).
+ *
+ * Paths come from `xstate/graph`, which ships inside xstate (the package's one runtime
+ * dependency), walking the machine the package itself runs, so they follow it when it changes.
  */
-import { getAdjacencyMap, getShortestPaths, getSimplePaths, type StatePath } from "@xstate/graph";
-import { __unsafe_getAllOwnEventDescriptors, transition, type AnyActorLogic, type SnapshotFrom } from "xstate";
-import { connectionMachine, type ConnectionEvent, type ConnectionInput } from "../../machines/connection.js";
+import { getAdjacencyMap, getShortestPaths, getSimplePaths, type StatePath } from "xstate/graph";
+import { createActor, type AnyActorLogic, type SnapshotFrom } from "xstate";
+// Types through the package root (kept external in the build): the declarations then refer to
+// the root's machine instead of declaring a second one.
+import type { CloseEventLike, ConnectionEvent, ConnectionInput, connectionMachine as ShippedMachine } from "socket-store";
+import { connectionMachine } from "../../machines/connection.js";
 
-export type ReadyState = 0 | 1 | 2 | 3;
+import type { ReadyState } from "./test-socket.js";
+
+export type { ReadyState };
 
 /** How `reconnect.retryOnClose` is set up: absent, or a predicate judging the close event. */
 export type PredicateKind =
@@ -21,15 +29,22 @@ export type PredicateKind =
   /** returns 1 for every close: truthy, but only `=== true` retries */
   | "returnsTruthyNonBoolean";
 
-/** `scripted`: a `createSocket` whose outcome each path step decides; `default`: no `createSocket`. */
-export type FactoryKind = "scripted" | "default";
+/** An application's own `retryOnClose`: the paths ask it about each close they contain. */
+export type RetryPredicate = (event: CloseEventLike) => boolean;
+
+/**
+ * How replacement sockets are made: a `createSocket` whose outcome each path step decides —
+ * answering at once (`sync`), through a Promise (`async`) or both (`scripted`) — or no
+ * `createSocket` (`default`: the store constructs `new previous.constructor(url, protocol)`).
+ */
+export type FactoryKind = "scripted" | "sync" | "async" | "default";
 
 export interface ReconnectConfig {
   maxAttempts: number;
   backoff: "fixed" | "exponential";
   initialDelayMs: number;
   maxDelayMs: number;
-  predicate: PredicateKind;
+  predicate: PredicateKind | RetryPredicate;
   factory: FactoryKind;
 }
 
@@ -96,8 +111,8 @@ export type Via =
   | { kind: "storeDrop"; reason: string | undefined }
   | { kind: "dispose"; how: "dispose()" | "[Symbol.dispose]()" }
   | { kind: "factory"; outcome: FactoryOutcome }
-  /** a delayed transition: advance fake time by its delay */
-  | { kind: "wait"; delay: "backoff" | "stabilityWindow" };
+  /** a delayed transition: advance fake time by its delay, `ms` */
+  | { kind: "wait"; delay: "backoff" | "stabilityWindow"; ms: number };
 
 /**
  * A machine event and how to cause it. `SOCKET.ERROR` and `SOCKET.MESSAGE` are not machine
@@ -105,7 +120,7 @@ export type Via =
  * machine ignores (`reconnect()` while open, `close()` when closed), as self-loops.
  */
 export type ModelEvent = (ConnectionEvent | { type: "SOCKET.ERROR" } | { type: "SOCKET.MESSAGE" }) & { via: Via };
-export type ModelSnapshot = SnapshotFrom<typeof connectionMachine>;
+export type ModelSnapshot = SnapshotFrom<typeof ShippedMachine>;
 export type ModelPath = StatePath<ModelSnapshot, ModelEvent>;
 
 const AFTER_BACKOFF = "xstate.after.backoff.connection.reconnecting";
@@ -163,16 +178,39 @@ export function factoryEvent(outcome: FactoryOutcome, request: number): Connecti
 /** What `store.drop()` makes of a state: a close `{ code: 1006, wasClean: false }` judged there. */
 export const DROP_CLOSE_CODE = 1006;
 
+/** The close event the store judges after a step: what the socket fired, or what `drop(reason)` stands for. */
+export function closeEventOf(via: Via): CloseEventLike | undefined {
+  switch (via.kind) {
+    case "socketCloses":
+      return { type: "close", code: via.code, reason: "", wasClean: via.wasClean };
+    case "implementationCloses":
+      return { type: "close", code: via.code, reason: "", wasClean: via.closeFrameReceived };
+    case "storeDrop":
+      return { type: "close", code: DROP_CLOSE_CODE, reason: via.reason ?? "", wasClean: false };
+    default:
+      return undefined;
+  }
+}
+
 /**
- * The verdict the store passes to the machine for a close event (SPEC §4, "Which closes start
- * an outage"): the predicate is asked for every close but the end of a `store.close()`.
+ * The verdict the store passes to the machine for a close event: the predicate is asked for
+ * every close but the end of a `store.close()`; only a return value `=== true` retries, and a
+ * predicate that throws counts as false.
  */
-export function retryVerdict(config: PathConfig, snapshot: ModelSnapshot, code: number): boolean | undefined {
+export function retryVerdict(config: PathConfig, snapshot: ModelSnapshot, event: CloseEventLike): boolean | undefined {
   if (!config.reconnect || config.reconnect.predicate === "absent") return undefined;
   if (snapshot.matches({ closing: "byStore" })) return undefined;
-  switch (config.reconnect.predicate) {
+  const predicate = config.reconnect.predicate;
+  if (typeof predicate === "function") {
+    try {
+      return predicate(event) === true;
+    } catch {
+      return false;
+    }
+  }
+  switch (predicate) {
     case "acceptsApplicationCodes":
-      return code >= 4000 && code <= 4999;
+      return event.code >= 4000 && event.code <= 4999;
     case "acceptsAll":
       return true;
     case "declinesAll":
@@ -183,7 +221,8 @@ export function retryVerdict(config: PathConfig, snapshot: ModelSnapshot, code: 
 }
 
 /** The predicate a store of this config is given, or undefined. */
-export function predicateFor(kind: PredicateKind): ((event: { code: number }) => boolean) | undefined {
+export function predicateFor(kind: PredicateKind | RetryPredicate): RetryPredicate | undefined {
+  if (typeof kind === "function") return kind;
   switch (kind) {
     case "absent":
       return undefined;
@@ -251,13 +290,20 @@ export function eventsFor(config: PathConfig, variety: EventVariety): (snapshot:
     if (makesReplacementAtOnce(config, snapshot)) {
       return [{ ...factoryEvent("defaultFactory", snapshot.context.replacementRequest), via: { kind: "factory", outcome: "defaultFactory" } } as ModelEvent];
     }
+    // A factory that always answers at once: nothing else can happen while it runs.
+    if (config.reconnect && config.reconnect.factory === "sync" && snapshot.matches({ connecting: "creatingSocket" })) {
+      return outcomesOf("sync", variety).map(
+        (outcome) => ({ ...factoryEvent(outcome, snapshot.context.replacementRequest), via: { kind: "factory", outcome } }) as ModelEvent,
+      );
+    }
     const live = snapshot.matches({ connecting: "socket" }) || snapshot.matches("open");
     // Socket events follow the socket (connecting, open or closing), store calls are always possible:
     // a machine that ignores one where it should not is then caught by the replay.
     if (snapshot.matches({ connecting: "socket" })) events.push({ type: "SOCKET.OPENED", via: { kind: "socketOpens" } });
     if (live || snapshot.matches("closing")) {
       for (const { code, wasClean } of variety.closePayloads) {
-        events.push({ type: "SOCKET.CLOSED", retryOnClose: retryVerdict(config, snapshot, code), via: { kind: "socketCloses", code, wasClean } });
+        const via: Via = { kind: "socketCloses", code, wasClean };
+        events.push({ type: "SOCKET.CLOSED", retryOnClose: retryVerdict(config, snapshot, closeEventOf(via)!), via });
       }
     }
     if (variety.implementationCloses && snapshot.matches("open")) {
@@ -265,11 +311,8 @@ export function eventsFor(config: PathConfig, variety: EventVariety): (snapshot:
         [1000, true],
         [1002, false],
       ] as const) {
-        events.push({
-          type: "SOCKET.CLOSED",
-          retryOnClose: retryVerdict(config, snapshot, code),
-          via: { kind: "implementationCloses", code, closeFrameReceived },
-        });
+        const via: Via = { kind: "implementationCloses", code, closeFrameReceived };
+        events.push({ type: "SOCKET.CLOSED", retryOnClose: retryVerdict(config, snapshot, closeEventOf(via)!), via });
       }
     }
     if (live) {
@@ -280,23 +323,33 @@ export function eventsFor(config: PathConfig, variety: EventVariety): (snapshot:
     events.push({ type: "STORE.RECONNECT", via: { kind: "storeReconnect" } });
     // drop() is possible everywhere; the machine ignores it where there is no connection to end.
     for (const reason of variety.dropReasons) {
-      events.push({ type: "STORE.DROP", retryOnClose: retryVerdict(config, snapshot, DROP_CLOSE_CODE), via: { kind: "storeDrop", reason } });
+      const via: Via = { kind: "storeDrop", reason };
+      events.push({ type: "STORE.DROP", retryOnClose: retryVerdict(config, snapshot, closeEventOf(via)!), via });
     }
-    if (config.reconnect && config.reconnect.factory === "scripted" && snapshot.matches({ connecting: "creatingSocket" })) {
-      for (const outcome of variety.scriptedOutcomes) {
+    if (config.reconnect && config.reconnect.factory !== "default" && snapshot.matches({ connecting: "creatingSocket" })) {
+      for (const outcome of outcomesOf(config.reconnect.factory, variety)) {
         events.push({ ...factoryEvent(outcome, snapshot.context.replacementRequest), via: { kind: "factory", outcome } } as ModelEvent);
       }
     }
     for (const how of variety.disposeVariants) events.push({ type: "DISPOSE", via: { kind: "dispose", how } });
-    for (const type of __unsafe_getAllOwnEventDescriptors(snapshot)) {
-      if (type === AFTER_BACKOFF) events.push({ type, via: { kind: "wait", delay: "backoff" } } as unknown as ModelEvent);
-      else if (type === AFTER_STABILITY_WINDOW) events.push({ type, via: { kind: "wait", delay: "stabilityWindow" } } as unknown as ModelEvent);
-      else if (type.startsWith("xstate.after.")) throw new Error(`the test model does not know the delay ${type}`);
+    for (const type of new Set<string>(snapshot._nodes.flatMap((node) => node.ownEvents as string[]))) {
+      if (type === AFTER_BACKOFF) {
+        events.push({ type, via: { kind: "wait", delay: "backoff", ms: snapshot.context.retryDelayMs ?? 0 } } as unknown as ModelEvent);
+      } else if (type === AFTER_STABILITY_WINDOW) {
+        events.push({ type, via: { kind: "wait", delay: "stabilityWindow", ms: snapshot.context.maxDelayMs } } as unknown as ModelEvent);
+      } else if (type.startsWith("xstate.after.")) throw new Error(`the test model does not know the delay ${type}`);
     }
     events.push({ type: "SOCKET.ERROR", via: { kind: "socketFails" } });
     if (snapshot.matches("open")) events.push({ type: "SOCKET.MESSAGE", via: { kind: "socketReceives" } });
     return events;
   };
+}
+
+/** The scripted outcomes a factory of this kind can have. */
+function outcomesOf(kind: Exclude<FactoryKind, "default">, variety: EventVariety): readonly FactoryOutcome[] {
+  if (kind === "scripted") return variety.scriptedOutcomes;
+  const sync = kind === "sync";
+  return variety.scriptedOutcomes.filter((outcome) => SYNC_FACTORY_OUTCOMES.has(outcome) === sync);
 }
 
 /** The default factory constructs a socket synchronously: nothing can happen while it runs. */
@@ -311,8 +364,22 @@ export function completePath(config: PathConfig, path: ModelPath): ModelPath {
     ...factoryEvent("defaultFactory", path.state.context.replacementRequest),
     via: { kind: "factory", outcome: "defaultFactory" },
   } as ModelEvent & ConnectionEvent;
-  const [state] = transition(connectionMachine, path.state, event);
+  const state = nextSnapshot(config, path.state, event);
   return { state, steps: [...path.steps, { event, state }], weight: path.weight + 1 };
+}
+
+/** The machine's snapshot after `event`, computed by an actor that runs no timer. */
+function nextSnapshot(config: PathConfig, snapshot: ModelSnapshot, event: ConnectionEvent): ModelSnapshot {
+  const actor = createActor(connectionMachine, {
+    input: inputFor(config),
+    snapshot,
+    clock: { setTimeout: () => 0, clearTimeout: () => {} },
+  });
+  actor.start();
+  actor.send(event);
+  const next = actor.getSnapshot();
+  actor.stop();
+  return next as ModelSnapshot;
 }
 
 /**
@@ -356,84 +423,40 @@ export function describeConfig(config: PathConfig): string {
     reconnect.backoff === "fixed"
       ? `fixed ${reconnect.initialDelayMs} ms, window ${reconnect.maxDelayMs} ms`
       : `exponential ${reconnect.initialDelayMs}–${reconnect.maxDelayMs} ms`;
-  return `${head}, reconnect ${reconnect.maxAttempts}× ${delays}, retryOnClose ${reconnect.predicate}, ${reconnect.factory} factory`;
+  const predicate = typeof reconnect.predicate === "function" ? "given" : reconnect.predicate;
+  return `${head}, reconnect ${reconnect.maxAttempts}× ${delays}, retryOnClose ${predicate}, ${reconnect.factory} factory`;
 }
 
-function enabled(overrides: Partial<ReconnectConfig>): ReconnectConfig {
-  return {
-    maxAttempts: 2,
-    backoff: "exponential",
-    initialDelayMs: 100,
-    maxDelayMs: 1000,
-    predicate: "absent",
-    factory: "scripted",
-    ...overrides,
-  };
-}
-
-const READY_STATES: readonly ReadyState[] = [0, 1, 2, 3];
-
-/** Configurations whose shortest paths, and every transition out of each of their states, are replayed. */
-export const SHORTEST_PATH_CONFIGS: readonly PathConfig[] = [
-  ...READY_STATES.map((readyState): PathConfig => ({ readyState, reconnect: false })),
-  ...READY_STATES.flatMap((readyState) =>
-    [1, 2].flatMap((maxAttempts) =>
-      (["fixed", "exponential"] as const).map(
-        (backoff): PathConfig => ({
-          readyState,
-          // fixed: the delay may exceed the stability window (only exponential forbids that)
-          reconnect: enabled(backoff === "fixed" ? { maxAttempts, backoff, initialDelayMs: 300, maxDelayMs: 200 } : { maxAttempts, backoff }),
-        }),
-      ),
-    ),
-  ),
-  ...(["acceptsApplicationCodes", "declinesAll", "throws", "returnsTruthyNonBoolean"] as const).flatMap((predicate) =>
-    READY_STATES.map((readyState): PathConfig => ({ readyState, reconnect: enabled({ predicate }) })),
-  ),
-  { readyState: 1, reconnect: enabled({ factory: "default" }) },
-  // a predicate that retries every close, the drop of a socket the application closed included
-  { readyState: 1, reconnect: enabled({ predicate: "acceptsAll" }) },
-  // exponential with initialDelayMs === maxDelayMs: the largest initial delay allowed
-  { readyState: 3, reconnect: enabled({ factory: "default", maxAttempts: 1, backoff: "exponential", initialDelayMs: 50, maxDelayMs: 50 }) },
-  { readyState: 1, reconnect: enabled({ maxAttempts: 3, initialDelayMs: 400, maxDelayMs: 1000, predicate: "acceptsApplicationCodes" }) },
-];
-
-/** Small configurations whose simple paths (every path that visits no state twice) are replayed. */
-export const SIMPLE_PATH_CONFIGS: readonly PathConfig[] = [
-  { readyState: 1, reconnect: enabled({ maxAttempts: 1, predicate: "acceptsApplicationCodes" }) },
-  // A socket closed at construction: outages start only with reconnect(). Two attempts here;
-  // from a live socket they give tens of thousands of simple paths.
-  { readyState: 3, reconnect: enabled({ maxAttempts: 2, backoff: "fixed", initialDelayMs: 100, maxDelayMs: 100 }) },
-];
-
-export interface GeneratedPaths {
-  config: PathConfig;
-  kind: "shortest" | "transition" | "simple";
-  paths: ModelPath[];
-}
+/** How many states a traversal may visit before it gives up (it throws, it does not truncate). */
+export const TRAVERSAL_LIMIT = 5_000;
 
 function traversalOptions(config: PathConfig, variety: EventVariety, tellsStoreCloses = true) {
   return {
     input: inputFor(config),
     events: eventsFor(config, variety),
     serializeState: (snapshot: ModelSnapshot, event: ModelEvent | undefined) => serializeModelState(snapshot, tellsStoreCloses ? event : undefined),
-    limit: 5_000,
+    limit: TRAVERSAL_LIMIT,
   };
 }
 
 /** Shortest paths as `getShortestPaths` gives them (a path may still stop inside the default factory). */
-function rawShortestPathsOf(config: PathConfig): ModelPath[] {
-  return getShortestPaths(connectionMachine, traversalOptions(config, FULL_VARIETY) as never) as unknown as ModelPath[];
+export function rawShortestPathsOf(config: PathConfig, variety: EventVariety = FULL_VARIETY): ModelPath[] {
+  return getShortestPaths(connectionMachine, traversalOptions(config, variety) as never) as unknown as ModelPath[];
 }
 
-export function shortestPathsOf(config: PathConfig): ModelPath[] {
-  return rawShortestPathsOf(config).map((path) => completePath(config, path));
+/** One shortest path to every state the machine reaches in this configuration. */
+export function shortestPathsOf(config: PathConfig, variety: EventVariety = FULL_VARIETY): ModelPath[] {
+  return rawShortestPathsOf(config, variety).map((path) => completePath(config, path));
 }
 
 /** For every state the machine reaches: its shortest path, extended by each event possible there. */
-export function transitionPathsOf(config: PathConfig, rawShortest = rawShortestPathsOf(config)): ModelPath[] {
+export function transitionPathsOf(
+  config: PathConfig,
+  variety: EventVariety = FULL_VARIETY,
+  rawShortest: ModelPath[] = rawShortestPathsOf(config, variety),
+): ModelPath[] {
   const byState = new Map(rawShortest.map((path) => [serializeLastStep(path), path]));
-  const adjacency = getAdjacencyMap(connectionMachine as AnyActorLogic, traversalOptions(config, FULL_VARIETY) as never);
+  const adjacency = getAdjacencyMap(connectionMachine as AnyActorLogic, traversalOptions(config, variety) as never);
   return Object.entries(adjacency).flatMap(([key, { transitions }]) => {
     const head = byState.get(key);
     if (!head) throw new Error(`no shortest path reaches ${key}`);
@@ -444,27 +467,17 @@ export function transitionPathsOf(config: PathConfig, rawShortest = rawShortestP
   });
 }
 
-export function simplePathsOf(config: PathConfig): ModelPath[] {
+/** Every path that visits no state twice; their number grows fast with `maxAttempts`. */
+export function simplePathsOf(config: PathConfig, variety: EventVariety = FEW_VARIETY): ModelPath[] {
   // Without the store.close() bit: it would double the simple paths for little.
-  const paths = getSimplePaths(connectionMachine, traversalOptions(config, FEW_VARIETY, false) as never) as unknown as ModelPath[];
+  const paths = getSimplePaths(connectionMachine, traversalOptions(config, variety, false) as never) as unknown as ModelPath[];
   return paths.map((path) => completePath(config, path));
-}
-
-/** Every generated path, in a stable order. */
-export function generateAllPaths(): GeneratedPaths[] {
-  const generated: GeneratedPaths[] = [];
-  for (const config of SHORTEST_PATH_CONFIGS) {
-    const rawShortest = rawShortestPathsOf(config);
-    generated.push({ config, kind: "shortest", paths: rawShortest.map((path) => completePath(config, path)) });
-    generated.push({ config, kind: "transition", paths: transitionPathsOf(config, rawShortest) });
-  }
-  for (const config of SIMPLE_PATH_CONFIGS) generated.push({ config, kind: "simple", paths: simplePathsOf(config) });
-  return generated;
 }
 
 /** `socketCloses (code 1006, wasClean false)` */
 export function describeVia(via: Via): string {
-  const { kind, ...details } = via;
+  // A wait is named by its delay; its length follows from the configuration.
+  const { kind, ms: _ms, ...details } = via as Via & { ms?: number };
   const shown = Object.entries(details).map(([name, value]) => `${name} ${value === undefined ? "none" : String(value)}`);
   return shown.length ? `${kind} (${shown.join(", ")})` : kind;
 }

@@ -5,7 +5,7 @@
  */
 import { createActor, type AnyStateNode, type InspectionEvent } from "xstate";
 import { connectionMachine, type ConnectionEvent } from "../../machines/connection.js";
-import { inputFor, type ModelPath, type PathConfig } from "./model.js";
+import { inputFor, type ModelPath, type PathConfig } from "../../src/testing/index.js";
 
 export interface MachineTransition {
   /** `source --EVENT [guard]--> target`, unique per transition of the definition. */

@@ -4,7 +4,8 @@
  * line that carries its number), each step with what the store shows after it.
  * `scripts/visualize.ts` writes it to `visualizations/paths.md`; a test fails when that file is stale.
  */
-import { describeConfig, describeVia, SHORTEST_PATH_CONFIGS, shortestPathsOf, statusOf, type ModelPath, type ModelSnapshot } from "./model.js";
+import { describeConfig, describeVia, shortestPathsOf, statusOf, type ModelPath, type ModelSnapshot } from "../../src/testing/index.js";
+import { SHORTEST_PATH_CONFIGS } from "./configs.js";
 
 interface StepNode {
   line: string;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MACHINE_STATE_IDS, MACHINE_TRANSITION_KEYS, machineTransitionsAlong, statesOf } from "./machine-transitions.js";
-import { describeConfig, generateAllPaths } from "./model.js";
+import { describeConfig } from "../../src/testing/index.js";
+import { generateAllPaths } from "./configs.js";
 import { replayPath } from "./replay.js";
 
 const generationStarted = performance.now();

@@ -1,43 +1,27 @@
 /**
- * Replays a generated path against a real SocketStore observing a ControllableSocket, under
- * vitest fake timers, and checks the store against the path's machine snapshot after every step.
+ * Replays a generated path against a real SocketStore through the testing entry's `startPath`
+ * (its TestSocket, scripted factory and actions), under vitest fake timers, and checks the store
+ * against the path's machine snapshot and the contract after every step, with the handler,
+ * timer and listener invariants the entry leaves to the tests.
  */
 import { expect, vi } from "vitest";
-import {
-  isSocketStoreError,
-  SocketStore,
-  type CloseEventLike,
-  type ConnectionSnapshot,
-  type ReplacementContext,
-  type SocketStoreErrorCode,
-} from "../../src/index.js";
-import { ControllableSocket, type ReadyState } from "../support/controllable-socket.js";
-import { machineTransitionsAlong, transitionKeysOf } from "./machine-transitions.js";
-import { dropEnds, freshMemory, predicateAsked, rememberStep, specExpectation, type ExpectedView } from "./spec-oracle.js";
+import { SocketStore, type CloseEventLike, type ConnectionSnapshot, type SocketStoreErrorCode } from "../../src/index.js";
 import {
   describeSteps,
-  NOT_SYNC,
-  predicateFor,
+  startPath,
   statusOf,
   SYNC_FACTORY_OUTCOMES,
-  syncFactoryResult,
+  TestSocket,
+  toConnectionPath,
   type FactoryOutcome,
   type ModelEvent,
   type ModelPath,
   type ModelSnapshot,
   type PathConfig,
-} from "./model.js";
-
-interface Deferred {
-  resolve(value: unknown): void;
-  reject(reason: unknown): void;
-}
-
-interface FactoryCall {
-  context: ReplacementContext;
-  snapshot: ConnectionSnapshot;
-  outcome: FactoryOutcome | "pending";
-}
+  type PendingFactoryCall,
+} from "../../src/testing/index.js";
+import { machineTransitionsAlong, transitionKeysOf } from "./machine-transitions.js";
+import { dropEnds, freshMemory, predicateAsked, rememberStep, specExpectation, type ExpectedView } from "./spec-oracle.js";
 
 const FAILING_OUTCOMES: ReadonlySet<FactoryOutcome> = new Set(["returnsNonSocket", "throws", "resolvesNonSocket", "rejects"]);
 
@@ -69,14 +53,28 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
   expect(vi.getTimerCount(), "no timer pending before the path starts").toBe(0);
   const steps = path.steps;
   const reconnect = config.reconnect;
-  const original = new ControllableSocket(undefined, undefined, { readyState: config.readyState });
-  const sockets: ControllableSocket[] = [original];
-  const pending: Deferred[] = [];
+  // The entry's replay: the original socket, the scripted factory and every action of the path.
+  const run = startPath(toConnectionPath(config, "shortest", path), {
+    clock: {
+      // Nothing may happen 1 ms before a delay ends.
+      advance: (delay: number) => {
+        if (delay > 0) {
+          const snapshot = store.getSnapshot();
+          vi.advanceTimersByTime(delay - 1);
+          expect(store.getSnapshot(), `nothing happens 1 ms before a ${delay} ms delay ends`).toBe(snapshot);
+        }
+        vi.advanceTimersByTime(delay > 0 ? 1 : 0);
+      },
+    },
+  });
+  const original = run.socket;
+  const sockets = run.sockets;
+  const pending: PendingFactoryCall[] = run.pendingFactoryCalls;
   /** Factory calls the store stopped waiting for (close() or drop() while pending): settled at the end. */
-  const abandoned: Deferred[] = [];
+  const abandoned: PendingFactoryCall[] = [];
   /** The socket drop() ended: the store no longer listens to it, though it stays `store.socket` until a replacement. */
-  let droppedSocket: ControllableSocket | undefined;
-  const factoryCalls: FactoryCall[] = [];
+  let droppedSocket: TestSocket | undefined;
+  const factoryCalls = run.factoryCalls;
   const storeTransitions: string[] = [];
   // Handlers only record: an exception thrown in a handler would be reported by the store, not fail the test.
   const reported: Array<{ code: SocketStoreErrorCode; status: string }> = [];
@@ -85,24 +83,11 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
   let onOpenCalls = 0;
   let onCloseStatuses: string[] = [];
   let predicateCalls = 0;
-  let nextFactoryOutcome: FactoryOutcome | "pending" = "pending";
   let disposed = false;
   let callsAfterDispose = 0;
 
-  const newSocket = (readyState: ReadyState): ControllableSocket => {
-    const socket = new ControllableSocket(undefined, undefined, { readyState });
-    sockets.push(socket);
-    return socket;
-  };
-  const createSocket = (context: ReplacementContext): unknown => {
-    const outcome = nextFactoryOutcome;
-    nextFactoryOutcome = "pending";
-    factoryCalls.push({ context, snapshot: store.getSnapshot(), outcome });
-    const result = syncFactoryResult(outcome, newSocket);
-    if (result !== NOT_SYNC) return result;
-    return new Promise((resolve, reject) => pending.push({ resolve, reject }));
-  };
-  const predicate = reconnect ? predicateFor(reconnect.predicate) : undefined;
+  const runReconnect = run.storeOptions.reconnect;
+  const predicate = runReconnect ? runReconnect.retryOnClose : undefined;
   const countedPredicate = predicate
     ? (event: CloseEventLike): boolean => {
         predicateCalls++;
@@ -137,23 +122,16 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
       onMessage: noteCall,
     },
     {
-      reconnect: reconnect && {
-        enabled: true,
-        maxAttempts: reconnect.maxAttempts,
-        backoff: reconnect.backoff,
-        initialDelayMs: reconnect.initialDelayMs,
-        maxDelayMs: reconnect.maxDelayMs,
-        ...(countedPredicate ? { retryOnClose: countedPredicate } : {}),
-        ...(reconnect.factory === "scripted" ? { createSocket: createSocket as never } : {}),
-      },
+      reconnect: runReconnect && { ...runReconnect, ...(countedPredicate ? { retryOnClose: countedPredicate } : {}) },
       inspect: (event) => storeTransitions.push(...transitionKeysOf(event as never)),
     },
   );
+  run.attach(store);
   store.subscribe(() => {
     noteCall();
     publishedStatuses.push(store.status);
   });
-  const current = (): ControllableSocket => store.socket as ControllableSocket;
+  const current = (): TestSocket => store.socket as TestSocket;
   let expectedErrors: SocketStoreErrorCode[] = [];
   let snapshotAtDispose: ConnectionSnapshot | undefined;
   let lastErrorBefore = store.getSnapshot().lastError;
@@ -220,8 +198,7 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
       publishedStatuses.length = 0;
     }
     if (asksFactory) {
-      nextFactoryOutcome =
-        following?.via.kind === "factory" && SYNC_FACTORY_OUTCOMES.has(following.via.outcome) ? following.via.outcome : "pending";
+      run.scriptFactory(following?.via.kind === "factory" && SYNC_FACTORY_OUTCOMES.has(following.via.outcome) ? following.via.outcome : "pending");
     }
 
     await perform(event, before, at);
@@ -250,7 +227,7 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
 
     if (spec.kind === "replacement") {
       expect(asksFactory, `${at}: the machine asks for a replacement where SPEC.md does`).toBe(true);
-      if (reconnect && reconnect.factory === "scripted") {
+      if (reconnect && reconnect.factory !== "default") {
         const call = factoryCalls.at(-1);
         expect(call?.context.attempt, `${at}: ReplacementContext.attempt (by SPEC.md)`).toBe(spec.attempt);
         if (call?.outcome === "pending") memory.awaitingFactory = true;
@@ -259,7 +236,7 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
     if (spec.kind === "view" && !asksFactory) expectView(spec.view, at);
 
     if (asksFactory) {
-      if (reconnect && reconnect.factory === "scripted") {
+      if (reconnect && reconnect.factory !== "default") {
         expect(factoryCalls.length - factoryCallsBefore, `${at}: factory calls`).toBe(1);
         const call = factoryCalls.at(-1)!;
         const { status, attempt, retryDelayMs } = call.snapshot;
@@ -279,7 +256,6 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
       // The replacement was made within this step: the store is compared after the factory step.
       continue;
     }
-    if (!sockets.includes(current())) sockets.push(current());
     if (expected.status !== "done") {
       // A retried close goes straight to reconnecting (never through closed); only a factory step passes through connecting.
       const allowed = new Set([statusOf(expected), ...(via.kind === "factory" ? ["connecting"] : [])]);
@@ -310,7 +286,7 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
   }
 
   // A factory call the store no longer waits for (close() came first) settles now: nothing changes.
-  const lateSockets: ControllableSocket[] = [];
+  const lateSockets: TestSocket[] = [];
   if (!memory.awaitingFactory) abandoned.push(...pending.splice(0));
   if (!disposed && abandoned.length > 0) {
     const snapshot = store.getSnapshot();
@@ -318,7 +294,7 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
     for (const deferred of abandoned.splice(0)) {
       const variant = steps.length % 3;
       if (variant === 0) {
-        const late = new ControllableSocket(undefined, undefined, { readyState: 0 });
+        const late = new TestSocket(undefined, undefined, { readyState: 0 });
         lateSockets.push(late);
         deferred.resolve(late);
       } else if (variant === 1) deferred.reject(new Error("createSocket rejected late"));
@@ -340,7 +316,7 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
   expect(vi.getTimerCount(), `${name}: no timer after dispose()`).toBe(0);
   expect(Object.hasOwn(original, "close"), `${name}: the original socket's close is restored`).toBe(false);
   for (const deferred of [...abandoned.splice(0), ...pending.splice(0)]) {
-    const late = new ControllableSocket(undefined, undefined, { readyState: 0 });
+    const late = new TestSocket(undefined, undefined, { readyState: 0 });
     lateSockets.push(late);
     deferred.resolve(late);
   }
@@ -358,43 +334,22 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
   }
   expect(callsAfterDispose, `${name}: handler or subscriber calls after dispose()`).toBe(0);
 
+  /** The entry performs the action; the checks around it are the package's own. */
   async function perform(event: ModelEvent, before: ModelSnapshot, at: string): Promise<void> {
     const via = event.via;
     switch (via.kind) {
-      case "socketOpens":
-        current().open();
-        return;
       case "socketReceives": {
         const snapshot = store.getSnapshot();
-        current().receive("hello");
+        await run.perform(via);
         expect(store.getSnapshot(), `${at}: a message changes no snapshot`).toBe(snapshot);
         return;
       }
-      case "socketFails":
-        current().fail();
-        return;
-      case "socketCloses":
-        current().serverClose({ code: via.code, wasClean: via.wasClean });
-        return;
-      case "implementationCloses": {
-        const socket = current();
-        const snapshot = store.getSnapshot();
-        if (via.closeFrameReceived) Object.assign(socket, { _closeFrameReceived: true });
-        socket.close(via.code);
-        expect(store.getSnapshot(), `${at}: the implementation's own close() is not the application's`).toBe(snapshot);
-        socket.serverClose({ code: via.code, wasClean: via.closeFrameReceived });
-        return;
-      }
-      case "applicationClosesSocket":
-        if (via.code === undefined) current().close();
-        else current().close(via.code);
-        return;
       case "storeDrop": {
         const socket = current();
         const closeCalls = socket.closeCalls.length;
         const endsSocket = before.hasTag("observesSocket");
         if (memory.awaitingFactory && dropEnds(store.status)) abandoned.push(...pending.splice(0));
-        store.drop(via.reason);
+        await run.perform(via);
         expect(socket.closeCalls.slice(closeCalls), `${at}: drop() closes the observed socket with no arguments, and only it`).toEqual(
           endsSocket ? [{ code: undefined, reason: undefined }] : [],
         );
@@ -408,59 +363,25 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
         if (memory.awaitingFactory) abandoned.push(...pending.splice(0));
         const socket = current();
         const closeCalls = socket.closeCalls.length;
-        if (via.code === undefined) store.close();
-        else store.close(via.code);
+        await run.perform(via);
         expect(socket.closeCalls.slice(closeCalls), `${at}: store.close() passes its arguments to a live socket, and only to one`).toEqual(
           isLive(before) ? [{ code: via.code, reason: undefined }] : [],
         );
         return;
       }
-      case "storeReconnect": {
-        if (!reconnect) {
-          let code: unknown;
-          try {
-            store.reconnect();
-          } catch (error) {
-            code = isSocketStoreError(error) ? error.code : error;
-          }
-          expect(code, `${at}: reconnect() without reconnect.enabled`).toBe("ERR_RECONNECT_DISABLED");
-          return;
-        }
-        store.reconnect();
-        return;
-      }
       case "dispose":
         snapshotAtDispose = store.getSnapshot();
         disposed = true;
-        if (via.how === "dispose()") store.dispose();
-        else store[Symbol.dispose]();
+        await run.perform(via);
         return;
-      case "factory": {
-        if (SYNC_FACTORY_OUTCOMES.has(via.outcome)) {
-          // Performed by the factory inside the previous step.
-          if (reconnect && reconnect.factory === "scripted") expect(factoryCalls.at(-1)?.outcome, `${at}: factory outcome`).toBe(via.outcome);
-          return;
+      case "factory":
+        if (SYNC_FACTORY_OUTCOMES.has(via.outcome) && reconnect && reconnect.factory !== "default") {
+          expect(factoryCalls.at(-1)?.outcome, `${at}: factory outcome`).toBe(via.outcome);
         }
-        const deferred = pending.shift();
-        if (!deferred) throw new Error(`${at}: the path settles a factory call that is not pending`);
-        if (via.outcome === "resolvesConnecting") deferred.resolve(newSocket(0));
-        else if (via.outcome === "resolvesOpen") deferred.resolve(newSocket(1));
-        else if (via.outcome === "resolvesClosed") deferred.resolve(newSocket(3));
-        else if (via.outcome === "resolvesNonSocket") deferred.resolve("not a socket");
-        else deferred.reject(new Error("createSocket rejected"));
-        await flushMicrotasks();
+        await run.perform(via);
         return;
-      }
-      case "wait": {
-        const delay = via.delay === "backoff" ? before.context.retryDelayMs! : before.context.maxDelayMs;
-        const snapshot = store.getSnapshot();
-        if (delay > 0) {
-          vi.advanceTimersByTime(delay - 1);
-          expect(store.getSnapshot(), `${at}: nothing happens 1 ms before the ${via.delay} delay (${delay} ms) ends`).toBe(snapshot);
-        }
-        vi.advanceTimersByTime(delay > 0 ? 1 : 0);
-        return;
-      }
+      default:
+        await run.perform(via);
     }
   }
 }

@@ -5,7 +5,7 @@
  * machine bugs (a path generated from a wrong machine would otherwise agree with it).
  */
 import type { ConnectionSnapshot, ConnectionStatus } from "../../src/index.js";
-import type { FactoryOutcome, PathConfig, ReconnectConfig, Via } from "./model.js";
+import type { FactoryOutcome, PathConfig, ReconnectConfig, Via } from "../../src/testing/index.js";
 
 export interface ExpectedView {
   status: ConnectionStatus;

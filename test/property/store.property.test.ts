@@ -10,7 +10,7 @@ import {
   type SocketStoreReconnectOptions,
 } from "../../src/index.js";
 import { ControllableSocket, type ReadyState } from "../support/controllable-socket.js";
-import { NOT_SYNC, predicateFor, syncFactoryResult } from "../paths/model.js";
+import { NOT_SYNC, predicateFor, syncFactoryResult } from "../../src/testing/index.js";
 
 const STATUSES = new Set(["connecting", "open", "closing", "closed", "reconnecting", "error"]);
 const NUM_RUNS = Number(process.env.SOCKET_STORE_PROPERTY_RUNS ?? 500);
