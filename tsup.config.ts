@@ -4,8 +4,14 @@ export default defineConfig({
   // The react entry imports the root entry by the package's own name, kept external: its
   // declarations refer to the root's SocketStore instead of declaring a second one.
   entry: { index: "src/index.ts", react: "src/react/index.ts" },
-  format: ["esm"],
-  dts: true,
+  // ESM (.js, .d.ts) for `import`, CommonJS (.cjs, .d.cts) for `require`: see docs/packaging.md.
+  format: ["esm", "cjs"],
+  dts: {
+    // SocketStore declares `[Symbol.dispose]()` for `using`. Projects whose lib setting lacks
+    // esnext.disposable (es2020–es2023 + dom, the usual templates) have no `Symbol.dispose` type:
+    // declare it as @types/node does; it merges with the lib's declaration where that exists.
+    footer: "declare global {\n  interface SymbolConstructor {\n    readonly dispose: unique symbol;\n  }\n}",
+  },
   clean: true,
   sourcemap: false,
   target: "es2022",

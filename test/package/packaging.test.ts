@@ -1,16 +1,52 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureBuiltPackage } from "../e2e/built-package.js";
+import { installPackedPackage, installedFiles, projectRoot, type InstalledPackage } from "./installed-package.js";
 
-const root = new URL("../../", import.meta.url);
-const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: root, encoding: "utf8" });
+const run = (command: string, args: string[], cwd = projectRoot) => execFileSync(command, args, { cwd, encoding: "utf8" });
 
-// `npm test` builds dist/ before vitest runs.
+interface Manifest {
+  dependencies: Record<string, string>;
+  exports: Record<string, string | { import: { types: string; default: string }; require: { types: string; default: string } }>;
+}
+const manifest = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as Manifest;
+/** The package's code entries (".", "./react", ...), without "./package.json". */
+const entries = Object.entries(manifest.exports).filter(([subpath]) => subpath !== "./package.json");
+
+let installed: InstalledPackage;
+
+beforeAll(async () => {
+  await ensureBuiltPackage();
+  installed = installPackedPackage(["xstate"]);
+}, 180_000);
+
+afterAll(() => installed?.remove());
+
 describe("the published package", () => {
   it("contains only dist, README, LICENSE and package.json", () => {
-    const [pack] = JSON.parse(run("npm", ["pack", "--dry-run", "--json", "--silent"])) as [{ files: { path: string }[] }];
-    const files = pack.files.map((file) => file.path).sort();
-    expect(files).toEqual(["LICENSE", "README.md", "dist/index.d.ts", "dist/index.js", "dist/react.d.ts", "dist/react.js", "package.json"]);
+    const files = installedFiles(installed.appDir);
+    expect(files.filter((file) => !file.startsWith("dist/"))).toEqual(["LICENSE", "README.md", "package.json"]);
+    expect(files.filter((file) => file.startsWith("dist/")).every((file) => /^dist\/[\w-]+\.(js|cjs|d\.ts|d\.cts)$/.test(file)), files.join(", ")).toBe(true);
+  });
+
+  it("exports each entry as ESM for import and CommonJS for require, declarations first in each", () => {
+    expect(entries.map(([subpath]) => subpath)).toEqual(expect.arrayContaining([".", "./react"]));
+    const files = installedFiles(installed.appDir);
+    for (const [subpath, target] of entries) {
+      const name = subpath === "." ? "index" : subpath.slice(2);
+      expect(target, subpath).toEqual({
+        import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },
+        require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
+      });
+      if (typeof target === "string") continue;
+      expect(Object.keys(target.import), subpath).toEqual(["types", "default"]);
+      expect(Object.keys(target.require), subpath).toEqual(["types", "default"]);
+      for (const file of [target.import.types, target.import.default, target.require.types, target.require.default]) {
+        expect(files, `${subpath} → ${file}`).toContain(file.slice(2));
+      }
+    }
   });
 
   it("imports by name in plain Node ESM and works there", () => {
@@ -23,15 +59,76 @@ describe("the published package", () => {
       try { new SocketStore(null) } catch (e) { code = isSocketStoreError(e) && e instanceof SocketStoreError && e.code }
       console.log(JSON.stringify({ status: store.status, sent: socket.sent, code, id: connectionMachine.id, delay: backoffDelay(3, { backoff: "exponential", initialDelayMs: 100, maxDelayMs: 1000 }) }));
     `;
-    const output = JSON.parse(run(process.execPath, ["--input-type=module", "-e", script]));
+    const output = JSON.parse(run(process.execPath, ["--input-type=module", "-e", script], installed.appDir));
     expect(output).toEqual({ status: "open", sent: ["x"], code: "ERR_INVALID_ARGUMENT", id: "connection", delay: 400 });
   });
 
-  it("declares xstate as its only runtime dependency and leaves it out of the bundle", () => {
-    const manifest = JSON.parse(readFileSync(new URL("package.json", root), "utf8")) as { dependencies: Record<string, string> };
+  it("requires by name in plain Node CommonJS and works there", () => {
+    const script = `
+      const { SocketStore, SocketStoreError, isSocketStoreError, connectionMachine, backoffDelay } = require("socket-store");
+      const socket = { readyState: 1, addEventListener() {}, removeEventListener() {}, sent: [], send(d) { this.sent.push(d) }, close() {} };
+      const store = new SocketStore(socket);
+      store.send("x");
+      let code;
+      try { new SocketStore(null) } catch (e) { code = isSocketStoreError(e) && e instanceof SocketStoreError && e.code }
+      console.log(JSON.stringify({ resolved: require.resolve("socket-store").split("/node_modules/")[1], status: store.status, sent: socket.sent, code, id: connectionMachine.id, delay: backoffDelay(3, { backoff: "exponential", initialDelayMs: 100, maxDelayMs: 1000 }) }));
+    `;
+    const output = JSON.parse(run(process.execPath, ["--input-type=commonjs", "-e", script], installed.appDir));
+    expect(output).toEqual({ resolved: "socket-store/dist/index.cjs", status: "open", sent: ["x"], code: "ERR_INVALID_ARGUMENT", id: "connection", delay: 400 });
+  });
+
+  it("recognises an error from the CommonJS copy in the ESM copy and the other way round, in one process", () => {
+    writeFileSync(
+      join(installed.appDir, "two-copies.mjs"),
+      `
+      import { createRequire } from "node:module";
+      import * as esm from "socket-store";
+      const cjs = createRequire(import.meta.url)("socket-store");
+      const refusal = (copy) => { try { new copy.SocketStore(null) } catch (error) { return error } };
+      const fromEsm = refusal(esm);
+      const fromCjs = refusal(cjs);
+      console.log(JSON.stringify({
+        twoCopies: esm.SocketStoreError !== cjs.SocketStoreError,
+        esmAcceptsCjsError: esm.isSocketStoreError(fromCjs),
+        cjsAcceptsEsmError: cjs.isSocketStoreError(fromEsm),
+        instanceofAcrossCopies: fromCjs instanceof esm.SocketStoreError,
+        codes: [fromEsm.code, fromCjs.code],
+        otherErrors: [esm.isSocketStoreError(new Error("x")), cjs.isSocketStoreError({ code: "ERR_INVALID_ARGUMENT" })],
+      }));
+      `,
+    );
+    const output = JSON.parse(run(process.execPath, ["two-copies.mjs"], installed.appDir));
+    expect(output).toEqual({
+      twoCopies: true,
+      esmAcceptsCjsError: true,
+      cjsAcceptsEsmError: true,
+      instanceofAcrossCopies: false,
+      codes: ["ERR_INVALID_ARGUMENT", "ERR_INVALID_ARGUMENT"],
+      otherErrors: [false, false],
+    });
+  });
+
+  it("declares xstate as its only runtime dependency and leaves it out of both builds", () => {
     expect(Object.keys(manifest.dependencies)).toEqual(["xstate"]);
-    const bundle = readFileSync(new URL("dist/index.js", root), "utf8");
-    expect(bundle).toMatch(/from "xstate"/);
-    expect(bundle).not.toMatch(/console\.(log|warn|error|info|debug)/);
+    const dist = join(installed.appDir, "node_modules", "socket-store", "dist");
+    const esmBundle = readFileSync(join(dist, "index.js"), "utf8");
+    const cjsBundle = readFileSync(join(dist, "index.cjs"), "utf8");
+    expect(esmBundle).toMatch(/from "xstate"/);
+    expect(cjsBundle).toMatch(/require\("xstate"\)/);
+    for (const bundle of [esmBundle, cjsBundle]) {
+      expect(bundle).not.toMatch(/function createActor\(|class Actor\b/);
+      expect(bundle).not.toMatch(/console\.(log|warn|error|info|debug)/);
+    }
+  });
+
+  it("has the react entry import the root entry as types only, in both builds", () => {
+    const dist = join(installed.appDir, "node_modules", "socket-store", "dist");
+    const read = (file: string) => readFileSync(join(dist, file), "utf8");
+    const runtimeModules = (code: string) =>
+      [...new Set([...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)["']([^"']+)["']/g)].map((match) => match[1]))].sort();
+    expect(runtimeModules(read("react.js"))).toEqual(["react"]);
+    expect(runtimeModules(read("react.cjs"))).toEqual(["react"]);
+    expect(runtimeModules(read("react.d.ts"))).toEqual(["socket-store"]);
+    expect(runtimeModules(read("react.d.cts"))).toEqual(["socket-store"]);
   });
 });
