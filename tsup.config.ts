@@ -3,7 +3,10 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   // The react entry imports the root entry by the package's own name, kept external: its
   // declarations refer to the root's SocketStore instead of declaring a second one.
-  entry: { index: "src/index.ts", react: "src/react/index.ts" },
+  // The testing entry bundles the statechart it walks; no shared chunks, so the root entry's
+  // files stay exactly what they are without it.
+  entry: { index: "src/index.ts", react: "src/react/index.ts", testing: "src/testing/index.ts" },
+  splitting: false,
   // ESM (.js, .d.ts) for `import`, CommonJS (.cjs, .d.cts) for `require`: see docs/packaging.md.
   format: ["esm", "cjs"],
   dts: {
