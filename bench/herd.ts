@@ -3,20 +3,17 @@
 // limited rate and refuses the rest, as an overloaded server does. Every client runs its real
 // reconnect code (socket-store, socket-store with the jitter recipe, reconnecting-websocket)
 // on simulated sockets under a simulated clock, so 10,000 clients and minutes of simulated
-// time take seconds. Prints a markdown table and writes bench/herd-results.md.
+// time take seconds. Prints a markdown table and writes it into docs/performance.md.
 //
 // Usage: npm run bench:herd -- [--clients 10000] [--rws-clients 10000] [--down-seconds 5] [--seed 20261130]
 //        [--only <part of a row name>] [--no-write]
 
-import { writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import ReconnectingWebSocket from "reconnecting-websocket";
 import { jitteredCreateSocket } from "../examples/recipes/jittered-attempts.js";
 import { SocketStore, backoffDelay, type SocketStoreReconnectOptions } from "../src/index.js";
 import { ControllableSocket } from "../test/support/controllable-socket.js";
+import { machine, summarize, writeGenerated } from "./report.mjs";
 
 // --- the scenario ------------------------------------------------------------------------------
 
@@ -61,13 +58,13 @@ function seededRandom(seed: number): () => number {
 
 // --- a simulated clock -------------------------------------------------------------------------
 // @sinonjs/fake-timers is not resolvable here (vitest bundles its own copy inside a private
-// chunk), so this is a minimal clock: a heap of timers, Node's rounding of delays, and after
-// each simulated millisecond a real setImmediate so that promise callbacks (async createSocket,
-// the reconnecting-websocket connect chain) run before the next simulated moment.
+// chunk), so this is a minimal clock: timers kept by the millisecond they are due, Node's rounding
+// of delays, and after each simulated millisecond that ran timers a real setImmediate so that
+// promise callbacks (async createSocket, the reconnecting-websocket connect chain) run before the
+// next simulated moment. A timer set now is due 1 ms later at the earliest, so the timers of one
+// millisecond run in the order they were set and nothing runs out of order across milliseconds.
 
 interface SimulatedTimer {
-  at: number;
-  order: number;
   fire: (...args: unknown[]) => void;
   args: unknown[];
   cancelled: boolean;
@@ -75,14 +72,15 @@ interface SimulatedTimer {
 
 class SimulatedClock {
   now = 0;
-  #heap: SimulatedTimer[] = [];
-  #order = 0;
+  #due = new Map<number, SimulatedTimer[]>();
 
   setTimeout = (fire: (...args: unknown[]) => void, ms?: number, ...args: unknown[]): SimulatedTimer => {
     // Node: a delay below 1 ms (or not a number) is 1 ms; fractions are truncated.
-    const delay = Math.max(1, Math.trunc(Number(ms)) || 1);
-    const timer = { at: this.now + delay, order: this.#order++, fire, args, cancelled: false };
-    this.#push(timer);
+    const at = this.now + Math.max(1, Math.trunc(Number(ms)) || 1);
+    const timer = { fire, args, cancelled: false };
+    const timers = this.#due.get(at);
+    if (timers) timers.push(timer);
+    else this.#due.set(at, [timer]);
     return timer;
   };
 
@@ -90,67 +88,15 @@ class SimulatedClock {
     if (timer && typeof timer === "object") (timer as SimulatedTimer).cancelled = true;
   };
 
-  /** Runs every timer due up to `end`, then sets the clock to `end`. */
-  async runUntil(end: number): Promise<void> {
-    await this.#runTimers(end);
-    this.now = end;
-  }
-
-  /** Runs timers until none is left or the next is due after `limit`. */
-  async runToIdle(limit: number): Promise<void> {
-    await this.#runTimers(limit);
-  }
-
-  async #runTimers(end: number): Promise<void> {
-    const heap = this.#heap;
-    while (heap.length > 0 && heap[0]!.at <= end) {
-      // Every timer of this millisecond, then the promise callbacks they caused. A timer set
-      // now is due 1 ms later at the earliest, so nothing is run out of order across milliseconds.
-      const at = heap[0]!.at;
-      this.now = at;
-      while (heap.length > 0 && heap[0]!.at === at) {
-        const timer = this.#pop();
-        if (!timer.cancelled) timer.fire(...timer.args);
-      }
+  /** Runs every timer due up to `end`, millisecond by millisecond; with `untilIdle`, stops when none is left. */
+  async run(end: number, { untilIdle = false } = {}): Promise<void> {
+    while (this.now < end && !(untilIdle && this.#due.size === 0)) {
+      const timers = this.#due.get(++this.now);
+      if (!timers) continue;
+      this.#due.delete(this.now);
+      for (const timer of timers) if (!timer.cancelled) timer.fire(...timer.args);
       await drainPromiseCallbacks();
     }
-  }
-
-  #before(a: SimulatedTimer, b: SimulatedTimer): boolean {
-    return a.at < b.at || (a.at === b.at && a.order < b.order);
-  }
-
-  #push(timer: SimulatedTimer): void {
-    const heap = this.#heap;
-    heap.push(timer);
-    let index = heap.length - 1;
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      if (!this.#before(heap[index]!, heap[parent]!)) break;
-      [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
-      index = parent;
-    }
-  }
-
-  #pop(): SimulatedTimer {
-    const heap = this.#heap;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      let index = 0;
-      for (;;) {
-        const left = index * 2 + 1;
-        const right = left + 1;
-        let smallest = index;
-        if (left < heap.length && this.#before(heap[left]!, heap[smallest]!)) smallest = left;
-        if (right < heap.length && this.#before(heap[right]!, heap[smallest]!)) smallest = right;
-        if (smallest === index) break;
-        [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
-        index = smallest;
-      }
-    }
-    return top;
   }
 }
 
@@ -371,13 +317,6 @@ function peakInAnyWindow(times: number[]): number {
   return peak;
 }
 
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 async function run(subject: Subject): Promise<Result> {
   const started = performance.now();
   const clock = new SimulatedClock();
@@ -386,12 +325,12 @@ async function run(subject: Subject): Promise<Result> {
     server = new SimulatedServer(clock);
     const random = seededRandom(SEED);
     const clients = Array.from({ length: subject.clients }, () => subject.build(random, clock));
-    await clock.runUntil(RESTART_AT);
+    await clock.run(RESTART_AT);
     const connected = clients.filter((client) => client.isOpen()).length;
     if (connected !== clients.length) throw new Error(`${subject.name}: only ${connected} of ${clients.length} clients connected before the restart`);
 
     server.restart();
-    await clock.runToIdle(RESTART_AT + HORIZON_MS);
+    await clock.run(RESTART_AT + HORIZON_MS, { untilIdle: true });
 
     const attempts = server.attemptsAfterRestart;
     const peakWindow = peakInAnyWindow(attempts);
@@ -405,7 +344,7 @@ async function run(subject: Subject): Promise<Result> {
       gaveUp: clients.filter((client) => client.gaveUp()).length,
       notOpen: clients.filter((client) => !client.isOpen() && !client.gaveUp()).length,
       recoveredAfterMs: reopened.length ? Math.max(...reopened) : Number.NaN,
-      medianReopenMs: median(reopened),
+      medianReopenMs: reopened.length ? summarize(reopened).median : Number.NaN,
       wallMs: performance.now() - started,
     };
   } finally {
@@ -441,24 +380,15 @@ async function main(): Promise<void> {
   }
   const totalSeconds = (performance.now() - started) / 1000;
   const cpuSeconds = (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
-  const cpu = os.cpus()[0]?.model.trim() ?? "unknown CPU";
   const report = [
-    "# Thundering herd after a server restart",
-    "",
-    `Produced by \`npm run bench:herd\` (bench/herd.ts) on ${new Date().toISOString()}; Node ${process.version}; ${cpu}, ${os.cpus().length} cores; ${totalSeconds.toFixed(0)} s of wall time (${cpuSeconds.toFixed(0)} s of CPU); seed ${SEED}.`,
-    "",
-    `Scenario: every client holds an open connection to one server (connected during a ${WARM_UP_MS / 1000} s warm-up). At t = 0 the server restarts: every connection ends with close 1006 (not clean), and for ${DOWN_MS / 1000} s every upgrade is refused (the socket fires \`error\`, then \`close\` 1006 not clean). Then the server accepts ${count(ACCEPTS_PER_WINDOW)} upgrades per ${RATE_WINDOW_MS} ms window and refuses the rest the same way, as an overloaded server does. An upgrade is answered ${HANDSHAKE_MS} ms after the client creates its socket; attempts are counted when the server sees them. Each client runs its library's real reconnect code on the project's test socket (\`test/support/controllable-socket.ts\`, connected to the simulated server) under a simulated clock; simulated time runs until no timer is left (at most ${HORIZON_MS / 1000} s after the restart).`,
+    `Simulated on ${machine()}; \`npm run bench:herd\` took ${totalSeconds.toFixed(0)} s of wall time (${cpuSeconds.toFixed(0)} s of CPU); seed ${SEED}; server down for ${DOWN_MS / 1000} s.`,
     "",
     table(results),
-    "",
-    "Peak: the most upgrade requests the server saw within any 100 ms (sliding), as a share of the clients. \"Every other client open again after\": time from the restart until the last client that did not give up was open again.",
-    "",
   ].join("\n");
   process.stdout.write(`${report}\n`);
   if (WRITE) {
-    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), "herd-results.md");
-    await writeFile(file, report);
-    process.stderr.write(`herd: wrote ${path.relative(process.cwd(), file)}\n`);
+    await writeGenerated("herd", report);
+    process.stderr.write("herd: wrote docs/performance.md\n");
   }
 }
 
