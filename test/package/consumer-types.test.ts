@@ -46,6 +46,14 @@ export function Ticker({ url }: { url: string }) {
 }
 `;
 
+const testingApp = `import { SocketStore } from "socket-store";
+import { TestSocket, connectionPaths, startPath, type ConnectionPath } from "socket-store/testing";
+const socket = new TestSocket();
+const store = new SocketStore(socket);
+const paths: ConnectionPath[] = connectionPaths();
+export { store, paths, startPath };
+`;
+
 const usingApp = `${rootImport}
 declare const socket: WebSocketLike;
 export function session(): ConnectionSnapshot {
@@ -73,6 +81,7 @@ const projects: Record<string, { options: Record<string, unknown>; files: Record
   "bundler-es2022-dom": { options: { ...bundler, lib: ["ES2022", "DOM"] }, files: { "app.ts": browserApp } },
   "bundler-es2023-dom": { options: { ...bundler, lib: ["ES2023", "DOM", "DOM.Iterable"] }, files: { "app.ts": browserApp } },
   "bundler-react": { options: { ...bundler, lib: ["ES2022", "DOM"], jsx: "react-jsx" }, files: { "app.tsx": reactApp } },
+  "bundler-testing": { options: { ...bundler, lib: ["ES2022", "DOM"] }, files: { "app.ts": testingApp } },
   "esm-node16": { options: nodeOptions("Node16"), files: { "package.json": esm, "app.ts": nodeApp } },
   "cjs-node16": { options: nodeOptions("Node16"), files: { "package.json": cjs, "app.ts": nodeApp } },
   "esm-nodenext": { options: nodeOptions("NodeNext"), files: { "package.json": esm, "app.ts": nodeApp } },
@@ -129,14 +138,22 @@ describe("the published types in a browser app (moduleResolution Bundler, DOM, n
       const result = await check(name);
       expect(result.errors).toEqual([]);
       expect(packageDeclarations(result)).toEqual(["index.d.ts"]);
-    }, 120_000);
+    }, 300_000);
   }
 
   it("type-check socket-store/react with React's declarations", async () => {
     const result = await check("bundler-react");
     expect(result.errors).toEqual([]);
     expect(packageDeclarations(result)).toEqual(["index.d.ts", "react.d.ts"]);
-  }, 120_000);
+  }, 300_000);
+});
+
+describe("the published types of socket-store/testing", () => {
+  it("type-check a test file that replays the statechart's paths (Bundler, ES2022 + DOM)", async () => {
+    const result = await check("bundler-testing");
+    expect(result.errors).toEqual([]);
+    expect(packageDeclarations(result)).toEqual(["index.d.ts", "testing.d.ts"]);
+  }, 300_000);
 });
 
 describe("the published types in a Node project (@types/node, lib ES2023, no DOM)", () => {
@@ -145,30 +162,30 @@ describe("the published types in a Node project (@types/node, lib ES2023, no DOM
       const result = await check(`esm-${resolution}`);
       expect(result.errors).toEqual([]);
       expect(packageDeclarations(result)).toEqual(["index.d.ts"]);
-    }, 120_000);
+    }, 300_000);
 
     it(`type-check a CommonJS consumer with module ${resolution}, against the CommonJS declarations`, async () => {
       const result = await check(`cjs-${resolution}`);
       expect(result.errors).toEqual([]);
       expect(packageDeclarations(result)).toEqual(["index.d.cts"]);
-    }, 120_000);
+    }, 300_000);
   }
 });
 
 describe("`using store = new SocketStore(...)`", () => {
   it("type-checks with the ESNext.Disposable lib (Bundler, DOM)", async () => {
     expect((await check("using-esnext-disposable")).errors).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it("type-checks with the ESNext.Disposable lib and @types/node together (NodeNext)", async () => {
     expect((await check("using-esnext-and-node")).errors).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it("type-checks with @types/node's Disposable alone (Node16, lib ES2022)", async () => {
     expect((await check("using-node-only")).errors).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it("is refused for a value that is not disposable, so the declarations are really checked", async () => {
     expect((await check("using-not-disposable")).errors.join("\n")).toMatch(/error TS2850/);
-  }, 120_000);
+  }, 300_000);
 });

@@ -9,6 +9,10 @@ const run = (command: string, args: string[], cwd = projectRoot) => execFileSync
 
 interface Manifest {
   dependencies: Record<string, string>;
+  main: string;
+  module: string;
+  types: string;
+  typesVersions: Record<string, Record<string, string[]>>;
   exports: Record<string, string | { import: { types: string; default: string }; require: { types: string; default: string } }>;
 }
 const manifest = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as Manifest;
@@ -47,6 +51,14 @@ describe("the published package", () => {
         expect(files, `${subpath} → ${file}`).toContain(file.slice(2));
       }
     }
+  });
+
+  it("points resolvers that ignore exports at the same files: main, module, types and typesVersions", () => {
+    expect([manifest.main, manifest.module, manifest.types]).toEqual(["./dist/index.cjs", "./dist/index.js", "./dist/index.d.cts"]);
+    const subpaths = entries.map(([subpath]) => subpath).filter((subpath) => subpath !== ".");
+    expect(manifest.typesVersions).toEqual({
+      "*": Object.fromEntries(subpaths.map((subpath) => [subpath.slice(2), [`./dist/${subpath.slice(2)}.d.cts`]])),
+    });
   });
 
   it("imports by name in plain Node ESM and works there", () => {
