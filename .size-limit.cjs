@@ -1,25 +1,28 @@
-// Budgets for what an application's bundle gains from socket-store: esbuild, minified, brotli.
-// `npm run size` measures the built dist/ (run after the build); the figures and the headroom
-// are in docs/packaging.md.
+// Size budgets (`npm run size`, on the built dist/): what an application's bundle gains from
+// socket-store, bundled by esbuild, minified, brotli. Each limit leaves about 5 % over the
+// figure measured when it was set; docs/packaging.md lists those figures.
 module.exports = [
   {
+    // 15.65 kB measured.
     name: "socket-store: import { SocketStore }, xstate included",
     path: "dist/index.js",
     import: "{ SocketStore }",
-    limit: "99 kB",
+    limit: "16.5 kB",
   },
   {
-    name: "socket-store: import { SocketStore }, without xstate (the package's own code)",
+    // 4.38 kB measured.
+    name: "socket-store: import { SocketStore }, xstate left out (the package's own code)",
     path: "dist/index.js",
     import: "{ SocketStore }",
     ignore: ["xstate"],
-    limit: "99 kB",
+    limit: "4.6 kB",
   },
   {
-    name: "socket-store/react: the three hooks, without React",
+    // 215 B measured.
+    name: "socket-store/react: the three hooks, React left out",
     path: "dist/react.js",
     import: "{ useSocketStore, useConnection, useTopic }",
     ignore: ["react"],
-    limit: "99 kB",
+    limit: "250 B",
   },
 ];
