@@ -194,6 +194,6 @@ export async function settleSockets(count) {
     throw new Error(`expected ${count} sockets, the subject created ${FakeSocket.created.length}`);
   }
   for (const socket of FakeSocket.created) {
-    if (socket.readyState === FakeSocket.CONNECTING) socket.openFromPeer();
+    if (socket.readyState === FakeSocket.CONNECTING) socket.open();
   }
 }

@@ -7,7 +7,7 @@
  * generation is `xstate/graph`, shipped inside xstate), and the package root never loads it.
  */
 export { TestSocket, TestSocket as ControllableSocket } from "./test-socket.js";
-export type { CloseCall, CloseInit, ReadyState, TestSocketOptions, TestSocketOptions as ControllableSocketOptions } from "./test-socket.js";
+export type { CloseCall, CloseInit, ReadyState, TestSocketOptions, TestSocketRecording, TestSocketOptions as ControllableSocketOptions } from "./test-socket.js";
 
 export { connectionPaths, describeAction, pathConfigOf, stateNameOf, toConnectionPath } from "./paths.js";
 export type { ConnectionPath, ConnectionPathsOptions, ExpectedSnapshot, PathAction, PathKind, PathStep, ReconnectPathOptions } from "./paths.js";

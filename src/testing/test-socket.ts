@@ -27,7 +27,22 @@ export interface CloseCall {
   reason: string | undefined;
 }
 
+/** What TestSockets record (`TestSocket.record`). */
+export interface TestSocketRecording {
+  /** Append every socket constructed to `TestSocket.created`. @default false */
+  created: boolean;
+  /** Keep the data of `send()` in `sent` (`sentCount` counts in any case). @default true */
+  sentData: boolean;
+  /** Keep track of listeners for `listenerCount()` (which throws when this is off). @default true */
+  listeners: boolean;
+}
+
 type Listener = EventListenerOrEventListenerObject;
+
+// Out of line: `send()` stays small enough to inline in benchmarks.
+function throwStillConnecting(): never {
+  throw new DOMException("Still in CONNECTING state.", "InvalidStateError");
+}
 type HandlerAttribute = ((event: Event) => unknown) | null;
 type HandlerType = "open" | "message" | "error" | "close";
 
@@ -63,20 +78,14 @@ export class TestSocket extends EventTarget {
   static readonly CLOSING = 2;
   static readonly CLOSED = 3;
 
-  /** Sockets constructed while `TestSocket.recordCreated` is true, oldest first. Empty it with `TestSocket.created.length = 0`. */
+  /** Sockets constructed while `TestSocket.record.created` is true, oldest first. Empty it with `TestSocket.created.length = 0`. */
   static readonly created: TestSocket[] = [];
   /**
-   * Append every socket constructed to `TestSocket.created`: for code that constructs sockets
-   * the test cannot reach otherwise (a library given the class as its WebSocket).
-   * @default false
+   * What every TestSocket records, for all sockets at once (some are constructed by code the
+   * test cannot reach: a store's default factory, a library given the class as its WebSocket).
+   * Benchmarks turn off what they would otherwise measure too.
    */
-  static recordCreated = false;
-  /**
-   * Whether `send()` keeps the data in `sent`; when false it only counts `sentCount` (for
-   * benchmarks, where keeping millions of messages would be measured too).
-   * @default true
-   */
-  static keepSentData = true;
+  static record: TestSocketRecording = { created: false, sentData: true, listeners: true };
 
   readonly url: string;
   readonly protocol: string;
@@ -87,10 +96,12 @@ export class TestSocket extends EventTarget {
   /** How many `send()` calls reached the socket while OPEN (may be reset by the test). */
   sentCount = 0;
   readonly #closeDelayMs: number | undefined;
+  readonly #keepsSentData = TestSocket.record.sentData;
   // Allocated on first use: benchmarks keep thousands of idle sockets.
   #sent: unknown[] | undefined;
   #closeCalls: CloseCall[] | undefined;
-  #listeners: Map<string, Set<Listener>> | undefined;
+  /** `[type, listener, type, listener, …]`, replaced on each change: one array of exactly that size, so idle sockets stay small. */
+  #listeners: Array<string | Listener> | undefined;
   #handlers: Map<HandlerType, HandlerAttribute> | undefined;
 
   constructor(url = "ws://127.0.0.1/test-socket", protocols: string | string[] = "", options: TestSocketOptions = {}) {
@@ -100,7 +111,7 @@ export class TestSocket extends EventTarget {
     this.protocol = Array.isArray(protocols) ? (protocols[0] ?? "") : (protocols ?? "");
     this.readyState = options.readyState ?? 0;
     this.#closeDelayMs = options.closeDelayMs;
-    if (TestSocket.recordCreated) TestSocket.created.push(this);
+    if (TestSocket.record.created) TestSocket.created.push(this);
   }
 
   get CONNECTING(): 0 {
@@ -116,7 +127,7 @@ export class TestSocket extends EventTarget {
     return 3;
   }
 
-  /** Data passed to `send()` while OPEN, in order (empty when `TestSocket.keepSentData` is false). */
+  /** Data passed to `send()` while OPEN, in order (empty when `TestSocket.record.sentData` is off). */
   get sent(): unknown[] {
     return (this.#sent ??= []);
   }
@@ -128,27 +139,34 @@ export class TestSocket extends EventTarget {
 
   override addEventListener(type: string, listener: Listener | null, options?: AddEventListenerOptions | boolean): void {
     super.addEventListener(type, listener, options);
-    if (listener) this.#listenersOf(type).add(listener);
+    if (listener && TestSocket.record.listeners && this.#indexOf(type, listener) === -1) {
+      this.#listeners = [...(this.#listeners ?? []), type, listener];
+    }
   }
 
   override removeEventListener(type: string, listener: Listener | null, options?: EventListenerOptions | boolean): void {
     super.removeEventListener(type, listener, options);
-    if (listener) this.#listenersOf(type).delete(listener);
+    const index = listener ? this.#indexOf(type, listener) : -1;
+    if (index !== -1) this.#listeners = this.#listeners!.filter((_, at) => at !== index && at !== index + 1);
   }
 
-  /** Listeners added with `addEventListener` for `type`, or for every type when it is left out. */
+  /** Listeners added with `addEventListener` (and not removed) for `type`, or for every type when it is left out. */
   listenerCount(type?: string): number {
-    if (type !== undefined) return this.#listeners?.get(type)?.size ?? 0;
+    if (!TestSocket.record.listeners) throw new Error("listenerCount() needs TestSocket.record.listeners");
+    const listeners = this.#listeners ?? [];
+    if (type === undefined) return listeners.length / 2;
     let count = 0;
-    for (const listeners of this.#listeners?.values() ?? []) count += listeners.size;
+    for (let index = 0; index < listeners.length; index += 2) if (listeners[index] === type) count++;
     return count;
   }
 
   send(data: unknown): void {
-    if (this.readyState === 0) throw new DOMException("Still in CONNECTING state.", "InvalidStateError");
-    if (this.readyState !== 1) return;
+    if (this.readyState !== 1) {
+      if (this.readyState === 0) throwStillConnecting();
+      return;
+    }
     this.sentCount++;
-    if (TestSocket.keepSentData) this.sent.push(data);
+    if (this.#keepsSentData) this.sent.push(data);
   }
 
   close(code?: number, reason?: string): void {
@@ -227,13 +245,11 @@ export class TestSocket extends EventTarget {
     this.#handlers.set(type, typeof handler === "function" ? handler : null);
   }
 
-  #listenersOf(type: string): Set<Listener> {
-    this.#listeners ??= new Map();
-    let listeners = this.#listeners.get(type);
-    if (!listeners) {
-      listeners = new Set();
-      this.#listeners.set(type, listeners);
+  #indexOf(type: string, listener: Listener): number {
+    const listeners = this.#listeners ?? [];
+    for (let index = 0; index < listeners.length; index += 2) {
+      if (listeners[index] === type && listeners[index + 1] === listener) return index;
     }
-    return listeners;
+    return -1;
   }
 }
