@@ -23,7 +23,7 @@ let installed: InstalledPackage;
 
 beforeAll(async () => {
   await ensureBuiltPackage();
-  installed = installPackedPackage(["xstate"]);
+  installed = installPackedPackage(["xstate", "react"]);
 }, 180_000);
 
 afterAll(() => installed?.remove());
@@ -59,6 +59,33 @@ describe("the published package", () => {
     expect(manifest.typesVersions).toEqual({
       "*": Object.fromEntries(subpaths.map((subpath) => [subpath.slice(2), [`./dist/${subpath.slice(2)}.d.cts`]])),
     });
+  });
+
+  it("loads every entry with import and with require, with the same export names", () => {
+    const specifiers = entries.map(([subpath]) => (subpath === "." ? "socket-store" : `socket-store/${subpath.slice(2)}`));
+    writeFileSync(
+      join(installed.appDir, "every-entry.mjs"),
+      `
+      import { createRequire } from "node:module";
+      const require = createRequire(import.meta.url);
+      const loaded = {};
+      for (const specifier of ${JSON.stringify(specifiers)}) {
+        loaded[specifier] = {
+          imported: Object.keys(await import(specifier)).sort(),
+          required: Object.keys(require(specifier)).filter((name) => name !== "__esModule").sort(),
+          requiredFile: require.resolve(specifier).split("/node_modules/socket-store/")[1],
+        };
+      }
+      console.log(JSON.stringify(loaded));
+      `,
+    );
+    const loaded = JSON.parse(run(process.execPath, ["every-entry.mjs"], installed.appDir)) as Record<string, { imported: string[]; required: string[]; requiredFile: string }>;
+    expect(Object.keys(loaded)).toEqual(specifiers);
+    for (const [specifier, { imported, required, requiredFile }] of Object.entries(loaded)) {
+      expect(imported.length, specifier).toBeGreaterThan(0);
+      expect(required, specifier).toEqual(imported);
+      expect(requiredFile, specifier).toMatch(/^dist\/[\w-]+\.cjs$/);
+    }
   });
 
   it("imports by name in plain Node ESM and works there", () => {
