@@ -3,18 +3,9 @@ import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startDemoServer, type DemoServer } from "../../examples/demo/demo-server.mjs";
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, hasChromium } from "./chromium";
 import { ensureBuiltPackage, projectRoot } from "./built-package";
 
-const CHROMIUM_PATH = "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const SCREENSHOT_PATH = join(projectRoot, "test/artifacts/demo.png");
 // The page's policy: fixed 500 ms, 4 attempts, stable after 1000 ms; heartbeat every 1000 ms.
 const MAX_ATTEMPTS = 4;
@@ -22,7 +13,6 @@ const WAIT_MS = 10_000;
 // Another build of the package to serve instead of dist/ (e.g. one made with `tsup --out-dir`).
 const distDir = process.env.SOCKET_STORE_DIST_DIR;
 
-const hasChromium = existsSync(CHROMIUM_PATH);
 if (!hasChromium) {
   console.warn(`e2e: skipped — ${CHROMIUM_PATH} not found (apt-get install -y chromium)`);
 }

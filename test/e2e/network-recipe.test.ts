@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -7,22 +7,12 @@ import { build, type Plugin } from "esbuild";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, hasChromium } from "./chromium";
 import { ensureBuiltPackage, projectRoot } from "./built-package";
 
-const CHROMIUM_PATH = "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const WAIT_MS = 10_000;
 const builtEntry = join(projectRoot, "dist/index.js");
 
-const hasChromium = existsSync(CHROMIUM_PATH);
 if (!hasChromium) {
   console.warn(`e2e: skipped — ${CHROMIUM_PATH} not found (apt-get install -y chromium)`);
 }
