@@ -1,63 +1,140 @@
-// `npm run bench`: socket-store side by side with a raw baseline and its peers.
-// Each measurement runs in its own `node --expose-gc` process; this script only
-// schedules them, summarises, prints a markdown report and writes bench/results.md.
+// `npm run bench`: socket-store side by side with a raw baseline and its peers. Every
+// measurement runs in its own `node --expose-gc` process; the processes of one measurement are
+// started round-robin across subjects, so a change of load on a shared machine reaches every row
+// alike. This script summarises them, prints the report and writes it into docs/performance.md.
 
 import { execFile } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { build } from "esbuild";
+import { machine, summarize, writeGenerated } from "./report.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
-const PEERS = ["reconnecting-websocket", "partysocket", "sockette", "websocket-ts"];
-const PEER_LABELS = {
+const PEERS = {
   "reconnecting-websocket": "reconnecting-websocket 4.4.0",
   partysocket: "partysocket 1.3.0",
   sockette: "sockette 2.0.6",
   "websocket-ts": "websocket-ts 2.3.0",
 };
-
-// Throughput: several processes per subject, started round-robin across subjects,
-// so a change of load on a shared machine reaches every row alike.
+const LABELS = {
+  raw: "raw (no library)",
+  "raw-topic": "raw + hand-written topic map",
+  "socket-store": "socket-store",
+  "socket-store-route": "socket-store `onMessage` + `route` + topic subscriber",
+  "socket-store-no-reconnect": "socket-store, reconnect off",
+  "xstate-actor": "bare XState actor of `connectionMachine`",
+  ...PEERS,
+};
 const THROUGHPUT_PROCESSES = 3;
 const RUNS_PER_PROCESS = 5;
-const PAIRED_METHOD =
-  "Each subject process also runs its baseline (raw, or raw + topic map for the route row) alternately " +
-  "with it, each in its own compiled loop; the ratio and overhead columns are medians over those adjacent " +
-  "pairs, which keeps load from other processes out of the comparison. The baseline rows come from their own processes.";
-const MEMORY_RUNS = 7;
-const SCALE_RUNS = 7;
-const CHILD_TIMEOUT_MS = 180_000;
+const MEMORY_PROCESSES = 7;
+const SCALE_PROCESSES = 7;
+const GOALS = { messageRatio: 1.05, sendRatio: 1.5, ownGzipBytes: 2_500, bytesAboveActor: 1_024, delayExcessMs: 2 };
 
-const GOALS = {
-  messageRatio: 1.05,
-  sendRatio: 1.5,
-  ownGzipBytes: 2_500,
-  bytesAboveActor: 1_024,
-  delayExcessMs: 2,
-};
-
-/** Runs a bench script in its own process; resolves to its last stdout line as JSON, or all of stdout as text. */
-function runChild(script, args, { text = false } = {}) {
+/** Runs a bench script in its own process and parses the last line it prints. */
+function runChild(script, args) {
   return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ["--expose-gc", path.join(benchDir, script), ...args],
-      { cwd: path.join(benchDir, ".."), timeout: CHILD_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) {
-          const detail = stderr.trim().split("\n").filter(Boolean).slice(-4).join(" | ") || error.message;
-          reject(new Error(`${script} ${args.join(" ")}: ${detail}`));
-          return;
-        }
-        resolve(text ? stdout.trim() : JSON.parse(stdout.trim().split("\n").at(-1)));
-      },
-    );
+    const options = { cwd: path.join(benchDir, ".."), timeout: 180_000, maxBuffer: 64 * 1024 * 1024 };
+    execFile(process.execPath, ["--expose-gc", path.join(benchDir, script), ...args], options, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${script} ${args.join(" ")}: ${stderr.trim().split("\n").slice(-3).join(" | ") || error.message}`));
+      else resolve(JSON.parse(stdout.trim().split("\n").at(-1)));
+    });
   });
+}
+
+/** `processes` rounds of one process per subject; a subject that fails once is left out of later rounds. */
+async function roundRobin(names, processes, script, argsOf) {
+  const results = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < processes; round++) {
+    for (const name of names) {
+      if (results[name].error) continue;
+      try {
+        results[name].push(await runChild(script, argsOf(name)));
+      } catch (error) {
+        results[name] = { error: error.message };
+        process.stderr.write(`bench: failed: ${error.message}\n`);
+      }
+    }
+  }
+  return results;
+}
+
+const fixed = (value, digits) => value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const bytes = (value) => `${Math.round(value).toLocaleString("en-US")} B`;
+const signed = (text, value) => (value > 0 ? `+${text}` : text);
+const spread = (summary, format) => `${format(summary.median)} (${format(summary.min)}–${format(summary.max)})`;
+const table = (header, rows) => [`| ${header.join(" | ")} |`, `|${"---|".repeat(header.length)}`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+const failedRow = (label, error, columns) => [label, `failed: ${error}`, ...new Array(columns - 2).fill("")];
+
+/** Message or send timing: each process times its subject and its baseline alternately (throughput.mjs). */
+async function throughput(kind, names, goals, goal) {
+  const results = await roundRobin(names, THROUGHPUT_PROCESSES, "throughput.mjs", (name) => [kind, name, String(RUNS_PER_PROCESS)]);
+  const rows = names.map((name) => {
+    const label = LABELS[name];
+    if (results[name].error) return failedRow(label, results[name].error, 4);
+    const processes = results[name];
+    const samples = summarize(processes.flatMap((run) => run.samples));
+    const { baseline } = processes[0];
+    if (!baseline) return [label, spread(samples, (v) => fixed(v, 1)), "baseline", "—"];
+    const pairs = processes.flatMap((run) => run.baselineSamples.map((base, i) => [run.samples[i] / base, run.samples[i] - base]));
+    const ratio = summarize(pairs.map(([r]) => r));
+    const overhead = summarize(pairs.map(([, difference]) => difference)).median;
+    if (name === "socket-store") {
+      goals.push([goal, `${fixed(ratio.median, 2)}× (${signed(fixed(overhead, 1), overhead)} ns)`, ratio.median <= GOALS[`${kind}Ratio`]]);
+    }
+    return [
+      label,
+      spread(samples, (v) => fixed(v, 1)),
+      `${fixed(ratio.median, 2)}× ${baseline === "raw" ? "raw" : LABELS[baseline]} (${fixed(ratio.min, 2)}–${fixed(ratio.max, 2)})`,
+      `${signed(fixed(overhead, 1), overhead)} ns`,
+    ];
+  });
+  const runs = THROUGHPUT_PROCESSES * RUNS_PER_PROCESS;
+  return table([`subject`, `ns per ${kind}, median (min–max) of ${runs} runs`, "× baseline, median (min–max) of the pairs", "overhead, median"], rows);
+}
+
+async function memory(goals) {
+  const names = ["raw", "xstate-actor", "socket-store", "socket-store-no-reconnect", ...Object.keys(PEERS)];
+  const results = await roundRobin(names, MEMORY_PROCESSES, "memory.mjs", (name) => [name]);
+  const median = (name) => (results[name].error ? Number.NaN : summarize(results[name].map((run) => run.bytesPerInstance)).median);
+  const rows = names.map((name) => {
+    if (results[name].error) return failedRow(LABELS[name], results[name].error, 3);
+    const summary = summarize(results[name].map((run) => run.bytesPerInstance));
+    return [LABELS[name], spread(summary, bytes), name === "raw" ? "—" : bytes(summary.median - median("raw"))];
+  });
+  const aboveActor = median("socket-store") - median("xstate-actor");
+  goals.push(["memory ≤ 1 kB above a bare XState actor", bytes(aboveActor), aboveActor <= GOALS.bytesAboveActor]);
+  return [
+    table(["subject", `heap per idle instance, socket included: median (min–max) of ${MEMORY_PROCESSES} processes`, "above raw"], rows),
+    "",
+    `socket-store above a bare actor: **${bytes(aboveActor)}** per instance.`,
+    "",
+    await memoryBreakdown(),
+  ].join("\n");
+}
+
+/** Where socket-store's heap goes beyond the bare actor's, by V8 node kind (memory.mjs --heap-snapshot). */
+async function memoryBreakdown() {
+  const [store, actor] = await Promise.all(["socket-store", "xstate-actor"].map((name) => runChild("memory.mjs", [name, "--heap-snapshot"])));
+  const total = (kinds) => Object.values(kinds).reduce((sum, [, size]) => sum + size, 0);
+  const rows = [];
+  let rest = [0, 0];
+  for (const key of new Set([...Object.keys(store), ...Object.keys(actor)])) {
+    const [a, b] = [store[key] ?? [0, 0], actor[key] ?? [0, 0]];
+    if (Math.abs(a[1] - b[1]) < 8) rest = [rest[0] + a[1], rest[1] + b[1]];
+    else rows.push([`\`${key}\``, `${+a[0].toFixed(2)}, ${Math.round(a[1])}`, `${+b[0].toFixed(2)}, ${Math.round(b[1])}`, a[1] - b[1]]);
+  }
+  rows.sort((x, y) => y[3] - x[3]);
+  rows.push(["everything else (each difference < 8 B)", Math.round(rest[0]), Math.round(rest[1]), rest[0] - rest[1]]);
+  rows.push(["**total**", Math.round(total(store)), Math.round(total(actor)), total(store) - total(actor)]);
+  return table(
+    ["V8 node `type:name`, per instance", "socket-store: objects, bytes", "bare actor: objects, bytes", "difference, bytes"],
+    rows.map(([key, a, b, difference]) => [key, a, b, Math.round(difference)]),
+  );
 }
 
 // Bundle size, for the comparison with the peers: an app's entry bundled as a browser app
@@ -116,372 +193,101 @@ const peerEntries = {
   "websocket-ts": 'import { WebsocketBuilder, ConstantBackoff } from "websocket-ts";\nconsole.log(WebsocketBuilder, ConstantBackoff);\n',
 };
 
-function progress(message) {
-  process.stderr.write(`bench: ${message}\n`);
-}
-
-function summarize(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  return { median, min: sorted[0], max: sorted.at(-1), count: sorted.length };
-}
-
-const fixed = (value, digits) => value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const bytes = (value) => Math.round(value).toLocaleString("en-US");
-const signed = (text, value) => (value > 0 ? `+${text}` : text);
-const spread = (summary, format) => `${format(summary.median)} (${format(summary.min)}–${format(summary.max)})`;
-const verdict = (met) => (met ? "met" : "**missed**");
-
-/** Runs `measure` for every subject, recording failures instead of stopping the whole run. */
-async function collect(names, measure) {
-  const results = {};
-  for (const name of names) {
-    try {
-      results[name] = await measure(name);
-    } catch (error) {
-      results[name] = { error: error.message };
-      progress(`failed: ${error.message}`);
-    }
-  }
-  return results;
-}
-
-async function measureThroughput(kind, names) {
-  const runs = Object.fromEntries(names.map((name) => [name, { samples: [], ratios: [], differences: [], baseline: null }]));
-  const errors = {};
-  for (let round = 0; round < THROUGHPUT_PROCESSES; round++) {
-    for (const name of names) {
-      if (errors[name]) continue;
-      try {
-        const result = await runChild("throughput.mjs", [kind, name, String(RUNS_PER_PROCESS)]);
-        const collected = runs[name];
-        collected.samples.push(...result.samples);
-        collected.baseline = result.baseline;
-        result.baselineSamples.forEach((baselineSample, index) => {
-          collected.ratios.push(result.samples[index] / baselineSample);
-          collected.differences.push(result.samples[index] - baselineSample);
-        });
-        if (result.topicCalls && result.topicCalls !== result.operations) {
-          errors[name] = `topic subscriber ran ${result.topicCalls} times for ${result.operations} messages`;
-        }
-      } catch (error) {
-        errors[name] = error.message;
-        progress(`failed: ${error.message}`);
-      }
-    }
-  }
-  return Object.fromEntries(
-    names.map((name) => {
-      if (errors[name]) return [name, { error: errors[name] }];
-      const { samples, ratios, differences, baseline } = runs[name];
-      return [
-        name,
-        {
-          ...summarize(samples),
-          baseline,
-          ratio: baseline ? summarize(ratios) : null,
-          difference: baseline ? summarize(differences) : null,
-        },
-      ];
-    }),
-  );
-}
-
-const SUBJECT_LABELS = {
-  raw: "raw `addEventListener`",
-  "raw-topic": "raw + hand-written topic map",
-  "socket-store": "socket-store",
-  "socket-store-route": "socket-store `onMessage` + `route` + topic subscriber",
-  "socket-store-no-reconnect": "socket-store, reconnect off",
-  "xstate-actor": "bare XState actor of `connectionMachine`",
-  ...PEER_LABELS,
-};
-
-function throughputTable(unit, results, labels = {}) {
+async function bundleSection(goals) {
+  const row = (label, entry, size) => [label, entry, bytes(size.minified), bytes(size.gzip), bytes(size.brotli)];
+  const store = await socketStoreBundleSize();
   const rows = [
-    `| subject | ${unit} median (min–max) | × baseline, paired median (min–max) | overhead vs baseline, paired median |`,
-    "|---|---|---|---|",
+    row("socket-store, total", "`import { SocketStore }`", store.total),
+    row("xstate alone", `\`import { ${store.xstateImports.join(", ")} } from "xstate"\``, store.xstate),
+    row("**socket-store own code** (total − xstate)", "", store.own),
   ];
-  for (const [name, summary] of Object.entries(results)) {
-    const label = labels[name] ?? SUBJECT_LABELS[name];
-    if (summary.error) {
-      rows.push(`| ${label} | failed: ${summary.error} | | |`);
-      continue;
-    }
-    if (!summary.baseline) {
-      rows.push(`| ${label} | ${spread(summary, (v) => fixed(v, 1))} | baseline | — |`);
-      continue;
-    }
-    const against = summary.baseline === "raw" ? "raw" : SUBJECT_LABELS[summary.baseline];
-    const { ratio, difference } = summary;
-    rows.push(
-      `| ${label} | ${spread(summary, (v) => fixed(v, 1))} | ${fixed(ratio.median, 2)}× ${against} ` +
-        `(${fixed(ratio.min, 2)}–${fixed(ratio.max, 2)}) | ` +
-        `${signed(fixed(difference.median, 1), difference.median)} ns |`,
-    );
+  goals.push(["own code ≤ 2.5 kB gzip on top of xstate", bytes(store.own.gzip), store.own.gzip <= GOALS.ownGzipBytes]);
+  for (const [name, label] of Object.entries(PEERS)) {
+    rows.push(row(label, `\`${peerEntries[name].split("\n")[0].replace(/;$/, "")}\``, await bundleSize(peerEntries[name])));
   }
-  return rows.join("\n");
+  return table(["bundle", "entry", "minified", "gzip -9", "brotli 11"], rows);
 }
 
-/** Adds the goal row of a throughput measurement (ratio to its baseline); a failed one adds none. */
-function pushRatioGoal(goals, label, result, limit) {
-  if (result.error) return;
-  const { ratio, difference } = result;
-  goals.push([
-    label,
-    `${fixed(ratio.median, 2)}× (${signed(fixed(difference.median, 1), difference.median)} ns)`,
-    ratio.median <= limit,
-  ]);
-}
-
-async function main() {
-  const started = performance.now();
-  const date = new Date();
-  const sections = [];
-  const goals = [];
-
-  progress("message path");
-  const messageSubjects = ["raw", "raw-topic", "socket-store", "socket-store-route", ...PEERS];
-  const message = await measureThroughput("message", messageSubjects);
-  sections.push(
-    "## 1. Message path",
-    "",
-    `200,000 \`message\` events dispatched on an EventTarget-based fake socket (events built before timing, ` +
-      `consecutive ones carry different data); time until the user's callback ran 200,000 times. ` +
-      `ns per message, median (min–max) of ${THROUGHPUT_PROCESSES * RUNS_PER_PROCESS} runs in ${THROUGHPUT_PROCESSES} ` +
-      `processes per subject, after 6 warm-up runs. ${PAIRED_METHOD} Peers create their socket from the same fake ` +
-      `class; partysocket re-dispatches a clone of every event (its design), sockette sets \`onmessage\`.`,
-    "",
-    throughputTable("ns/message", message, { "socket-store": "socket-store `onMessage`" }),
-  );
-  pushRatioGoal(goals, "message path ≤ 1.05× raw", message["socket-store"], GOALS.messageRatio);
-
-  progress("send()");
-  const send = await measureThroughput("send", ["raw", "socket-store", ...PEERS]);
-  sections.push(
-    "",
-    "## 2. `send()` on an open socket",
-    "",
-    `200,000 \`send()\` calls; the fake socket's \`send\` only counts, so the raw row is little more than a ` +
-      `counter increment and the ratio magnifies nanoseconds. ns per send, median (min–max) of ` +
-      `${THROUGHPUT_PROCESSES * RUNS_PER_PROCESS} runs in ${THROUGHPUT_PROCESSES} processes per subject. ${PAIRED_METHOD}`,
-    "",
-    throughputTable("ns/send", send, { raw: "raw `socket.send`", "socket-store": "socket-store `send`" }),
-  );
-  pushRatioGoal(goals, "send ≤ 1.5× raw", send["socket-store"], GOALS.sendRatio);
-
-  progress("memory");
-  const memorySubjects = ["raw", "xstate-actor", "socket-store", "socket-store-no-reconnect", ...PEERS];
-  const memoryRuns = Object.fromEntries(memorySubjects.map((name) => [name, []]));
-  const memoryErrors = {};
-  for (let run = 0; run < MEMORY_RUNS; run++) {
-    for (const name of memorySubjects) {
-      if (memoryErrors[name]) continue;
-      try {
-        memoryRuns[name].push((await runChild("memory.mjs", [name])).bytesPerInstance);
-      } catch (error) {
-        memoryErrors[name] = error.message;
-        progress(`failed: ${error.message}`);
-      }
-    }
-  }
-  const memory = Object.fromEntries(
-    memorySubjects.map((name) => [name, memoryErrors[name] ? { error: memoryErrors[name] } : summarize(memoryRuns[name])]),
-  );
-  const memoryRows = ["| subject | heap per instance, socket included: median (min–max) | above raw |", "|---|---|---|"];
-  for (const name of memorySubjects) {
-    const summary = memory[name];
-    if (summary.error) {
-      memoryRows.push(`| ${SUBJECT_LABELS[name]} | failed: ${summary.error} | |`);
-      continue;
-    }
-    const above = memory.raw.error || name === "raw" ? "—" : `${bytes(summary.median - memory.raw.median)} B`;
-    memoryRows.push(`| ${SUBJECT_LABELS[name]} | ${spread(summary, (v) => `${bytes(v)} B`)} | ${above} |`);
-  }
-  sections.push(
-    "",
-    "## 3. Memory per idle instance",
-    "",
-    `10,000 instances on open fake sockets with one message callback, references kept; heap growth after ` +
-      `\`gc()\`, divided by 10,000; median (min–max) of ${MEMORY_RUNS} processes per subject. "raw" is 10,000 bare ` +
-      `fake sockets with a listener; "bare XState actor" is \`createActor(connectionMachine, { input }).start()\` ` +
-      `(state \`open\`) beside such a socket; socket-store rows use \`reconnect: { enabled: true }\` unless noted.`,
-    "",
-    memoryRows.join("\n"),
-  );
-  if (!memory["socket-store"].error && !memory["xstate-actor"].error) {
-    const aboveActor = memory["socket-store"].median - memory["xstate-actor"].median;
-    sections.push("", `socket-store above a bare actor: **${bytes(aboveActor)} B** per instance.`);
-    goals.push(["memory ≤ 1 kB above a bare XState actor", `${bytes(aboveActor)} B`, aboveActor <= GOALS.bytesAboveActor]);
-  }
-  progress("memory breakdown (heap snapshots)");
-  try {
-    const breakdown = await runChild("memory-breakdown.mjs", ["socket-store", "xstate-actor"], { text: true });
-    sections.push(
-      "",
-      "Where the difference lies, from one pair of heap snapshots (`bench/memory-breakdown.mjs`): the same idle " +
-        "store and bare actor as above, grouped by V8 object kind; only rows that differ are shown.",
-      "",
-      breakdown.split("\n").slice(1).join("\n"),
-    );
-  } catch (error) {
-    sections.push("", `Memory breakdown failed: ${error.message}`);
-  }
-
-  progress("bundle size");
-  const sizeRows = ["| bundle | entry | minified | gzip -9 | brotli 11 |", "|---|---|---|---|---|"];
-  const sizeRow = (label, entry, size) =>
-    `| ${label} | ${entry} | ${bytes(size.minified)} B | ${bytes(size.gzip)} B | ${bytes(size.brotli)} B |`;
-  try {
-    const store = await socketStoreBundleSize();
-    sizeRows.push(
-      sizeRow("socket-store, total", "`import { SocketStore }`", store.total),
-      sizeRow("xstate alone", `\`import { ${store.xstateImports.join(", ")} } from "xstate"\``, store.xstate),
-      sizeRow("**socket-store own code** (total − xstate)", "", store.own),
-    );
-    goals.push(["own code ≤ 2.5 kB gzip on top of xstate", `${bytes(store.own.gzip)} B`, store.own.gzip <= GOALS.ownGzipBytes]);
-  } catch (error) {
-    sizeRows.push(`| socket-store | failed: ${error.message} | | | |`);
-  }
-  for (const name of PEERS) {
-    const entry = peerEntries[name].split("\n")[0].replace(/;$/, "");
-    try {
-      sizeRows.push(sizeRow(PEER_LABELS[name], `\`${entry}\``, await bundleSize(peerEntries[name])));
-    } catch (error) {
-      sizeRows.push(`| ${PEER_LABELS[name]} | failed: ${error.message} | | | |`);
-    }
-  }
-  sections.push(
-    "",
-    "## 4. Bundle size",
-    "",
-    "esbuild, browser ESM, minified, tree-shaken, every dependency bundled; gzip level 9 and brotli quality 11. " +
-      "The xstate-only entry imports the xstate functions the built `dist/index.js` imports. " +
-      "The package's size budgets are checked by `npm run size` (size-limit, brotli; see docs/packaging.md).",
-    "",
-    sizeRows.join("\n"),
-  );
-
-  progress("reconnect delay (real ws server)");
-  const delaySubjects = ["raw", "socket-store", ...PEERS];
-  const delay = await collect(delaySubjects, (name) => runChild("reconnect-delay.mjs", [name]));
-  const delayRows = [
-    "| subject | configured as | drops | close → open median | min–max | median − 100 ms |",
-    "|---|---|---|---|---|---|",
-  ];
-  for (const name of delaySubjects) {
-    const result = delay[name];
-    const label = name === "raw" ? "raw (no library)" : (PEER_LABELS[name] ?? name);
-    if (result.error) {
-      delayRows.push(`| ${label} | failed: ${result.error} | | | | |`);
-      continue;
-    }
-    const summary = summarize(result.samples);
-    const excess = summary.median - result.configuredDelayMs;
-    delayRows.push(
-      `| ${label} | ${result.note} | ${summary.count} | ${fixed(summary.median, 2)} ms | ` +
-        `${fixed(summary.min, 2)}–${fixed(summary.max, 2)} ms | ${signed(fixed(excess, 2), excess)} ms |`,
-    );
+async function reconnectDelay(goals) {
+  const names = ["raw", "socket-store", ...Object.keys(PEERS)];
+  const results = await roundRobin(names, 1, "real-server.mjs", (name) => ["delay", name]);
+  const excessOf = (name) => summarize(results[name][0].samples).median - results[name][0].delayMs;
+  const rows = names.map((name) => {
+    if (results[name].error) return failedRow(LABELS[name], results[name].error, 6);
+    const [{ note, samples, delayMs }] = results[name];
+    const summary = summarize(samples);
+    const excess = excessOf(name);
     if (name === "socket-store") {
-      const raw = delay.raw.error ? undefined : summarize(delay.raw.samples).median - delay.raw.configuredDelayMs;
-      goals.push([
-        "reconnect delay median within +2 ms of configured",
-        `${signed(fixed(excess, 2), excess)} ms (max ${fixed(summary.max - result.configuredDelayMs, 2)} ms` +
-          (raw === undefined ? ")" : `; raw in the same run ${signed(fixed(raw, 2), raw)} ms)`),
-        excess <= GOALS.delayExcessMs,
-      ]);
+      const raw = results.raw.error ? "" : `; raw in the same run ${signed(fixed(excessOf("raw"), 2), excessOf("raw"))} ms`;
+      goals.push(["reconnect delay median within +2 ms of configured", `${signed(fixed(excess, 2), excess)} ms${raw}`, excess <= GOALS.delayExcessMs]);
     }
-  }
-  sections.push(
-    "",
-    "## 5. Reconnect delay accuracy",
-    "",
-    "A `ws` server on 127.0.0.1 terminates the connection 30 times (each time 150 ms after the client opened, so " +
-      "every drop starts a fresh outage); each sample is the client's close event → next open event. It includes " +
-      "the TCP + WebSocket handshake on loopback, which the raw row shows on its own.",
-    "",
-    delayRows.join("\n"),
-  );
+    return [LABELS[name], note, summary.count, `${fixed(summary.median, 2)} ms`, `${fixed(summary.min, 2)}–${fixed(summary.max, 2)} ms`, `${signed(fixed(excess, 2), excess)} ms`];
+  });
+  return table(["subject", "configured as", "drops", "close → open median", "min–max", "median − delay"], rows);
+}
 
-  progress("scale: 1,000 connections × 10 drops");
-  const scaleSubjects = ["raw", "socket-store"];
-  const scaleRuns = Object.fromEntries(scaleSubjects.map((name) => [name, []]));
-  const scaleErrors = {};
-  for (let run = 0; run < SCALE_RUNS; run++) {
-    for (const name of scaleSubjects) {
-      if (scaleErrors[name]) continue;
-      try {
-        scaleRuns[name].push(await runChild("scale.mjs", [name]));
-      } catch (error) {
-        scaleErrors[name] = error.message;
-        progress(`failed: ${error.message}`);
-      }
-    }
-  }
-  const scaleRows = [
-    "| subject | configured as | sockets created | wall time | peak heap | heap after `gc()`, all open | listeners left | `close` wrappers left | pending timers | open sockets / TCP handles |",
-    "|---|---|---|---|---|---|---|---|---|---|",
-  ];
-  for (const name of scaleSubjects) {
-    const runs = scaleRuns[name];
-    const label = name === "raw" ? "raw (no library)" : name;
-    if (scaleErrors[name] || runs.length === 0) {
-      scaleRows.push(`| ${label} | failed: ${scaleErrors[name]} | | | | | | | | |`);
-      continue;
-    }
+async function scale(goals) {
+  const names = ["raw", "socket-store"];
+  const results = await roundRobin(names, SCALE_PROCESSES, "real-server.mjs", (name) => ["scale", name]);
+  const rows = names.map((name) => {
+    const runs = results[name];
+    if (runs.error) return failedRow(LABELS[name], runs.error, 7);
     const worst = (key) => Math.max(...runs.map((run) => run.left[key]));
-    const wall = summarize(runs.map((run) => run.wallMs / 1000));
-    const heap = summarize(runs.map((run) => run.peakHeapBytes / 2 ** 20));
-    const retained = summarize(runs.map((run) => run.retainedHeapBytes / 2 ** 20));
-    scaleRows.push(
-      `| ${label} | ${runs[0].note} | ${bytes(Math.max(...runs.map((run) => run.socketsCreated)))} | ` +
-        `${spread(wall, (v) => `${fixed(v, 2)} s`)} | ${spread(heap, (v) => `${fixed(v, 1)} MiB`)} | ` +
-        `${spread(retained, (v) => `${fixed(v, 1)} MiB`)} | ` +
-        `${worst("listeners")} | ${worst("closeWrappers")} | ${worst("pendingTimers")} (active: ${worst("activeTimeouts")}) | ` +
-        `${worst("openSockets")} / ${worst("activeTcpHandles")} |`,
-    );
+    const of = (key, unit) => summarize(runs.map((run) => run[key] / unit));
+    const leftovers = ["listeners", "closeWrappers", "pendingTimers", "activeTimeouts", "openSockets", "tcpHandles"].map(worst);
     if (name === "socket-store") {
-      const leftovers = ["listeners", "closeWrappers", "pendingTimers", "activeTimeouts", "openSockets", "activeTcpHandles"]
-        .map(worst)
-        .reduce((sum, count) => sum + count, 0);
-      goals.push(["nothing left after dispose (1,000 stores × 10 drops)", `${leftovers} leftovers`, leftovers === 0]);
+      const sum = leftovers.reduce((a, b) => a + b, 0);
+      goals.push(["nothing left after dispose (1,000 stores × 10 drops)", `${sum} leftovers`, sum === 0]);
     }
-  }
-  sections.push(
-    "",
-    "## 6. Scale",
-    "",
-    `1,000 connections to one \`ws\` server on 127.0.0.1 (server and clients in one process), all terminated ` +
-      `server-side 10 times; each round waits until every client has reopened and stayed open 50 ms. Wall time ` +
-      `of the 10 rounds, peak heap (sampled every 20 ms, garbage included) and heap after \`gc()\` with every ` +
-      `connection open again, median (min–max) of ${SCALE_RUNS} processes; the leftover columns are the ` +
-      `worst run, counted after every store was disposed and every socket closed (listeners on all sockets ever ` +
-      `created, own \`close\` properties, timers through a wrapped \`setTimeout\`/\`clearTimeout\` and ` +
-      `\`process.getActiveResourcesInfo()\`). Wall time is mostly the ws handshakes of 1,000 simultaneous reconnects.`,
-    "",
-    scaleRows.join("\n"),
+    return [
+      LABELS[name],
+      runs[0].note,
+      Math.max(...runs.map((run) => run.socketsCreated)).toLocaleString("en-US"),
+      spread(of("reconnectMs", 1000), (v) => `${fixed(v, 2)} s`),
+      spread(of("peakHeapBytes", 2 ** 20), (v) => `${fixed(v, 1)} MiB`),
+      spread(of("retainedHeapBytes", 2 ** 20), (v) => `${fixed(v, 1)} MiB`),
+      leftovers.join(" / "),
+    ];
+  });
+  return table(
+    [
+      "subject",
+      "configured as",
+      "sockets created",
+      `time until all reopened, 10 rounds: median (min–max) of ${SCALE_PROCESSES} processes`,
+      "peak heap",
+      "heap after `gc()`, all open",
+      "left after stop, worst run: listeners / `close` wrappers / pending timers / active timeouts / open sockets / TCP handles",
+    ],
+    rows,
   );
-
-  const cpus = os.cpus();
-  const seconds = (performance.now() - started) / 1000;
-  const header = [
-    "# socket-store benchmarks",
-    "",
-    `Machine: ${cpus[0]?.model ?? "unknown CPU"}, ${cpus.length} cores, ${os.platform()} ${os.release()}; ` +
-      `Node ${process.version}; ${date.toISOString()}. Produced by \`npm run bench\` in ${fixed(seconds, 0)} s.`,
-    "",
-    "## Goals",
-    "",
-    "| goal | measured | |",
-    "|---|---|---|",
-    ...goals.map(([goal, measured, met]) => `| ${goal} | ${measured} | ${verdict(met)} |`),
-    "",
-  ];
-  const report = `${[...header, ...sections].join("\n")}\n`;
-  process.stdout.write(report);
-  await writeFile(path.join(benchDir, "results.md"), report);
-  progress("wrote bench/results.md");
 }
 
-await main();
+const started = performance.now();
+const goals = [];
+const sections = [];
+for (const [title, measure] of [
+  ["Message path", (g) => throughput("message", ["raw", "raw-topic", "socket-store", "socket-store-route", ...Object.keys(PEERS)], g, "message path ≤ 1.05× raw")],
+  ["`send()` on an open socket", (g) => throughput("send", ["raw", "socket-store", ...Object.keys(PEERS)], g, "`send()` ≤ 1.5× raw")],
+  ["Memory per idle instance", memory],
+  ["Bundle size", bundleSection],
+  ["Reconnect delay accuracy", reconnectDelay],
+  ["Scale: 1,000 connections × 10 drops", scale],
+]) {
+  process.stderr.write(`bench: ${title}\n`);
+  try {
+    sections.push(`### ${title}`, "", await measure(goals), "");
+  } catch (error) {
+    sections.push(`### ${title}`, "", `failed: ${error.message}`, "");
+  }
+}
+const report = [
+  `Measured on ${machine()}; \`npm run bench\` took ${fixed((performance.now() - started) / 1000, 0)} s.`,
+  "",
+  table(["goal", "measured", ""], goals.map(([goal, measured, met]) => [goal, measured, met ? "met" : "**missed**"])),
+  "",
+  ...sections,
+].join("\n");
+process.stdout.write(`${report}\n`);
+await writeGenerated("bench", report);
+process.stderr.write("bench: wrote docs/performance.md\n");
