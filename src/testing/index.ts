@@ -13,7 +13,7 @@ export { connectionPaths, describeAction, pathConfigOf, stateNameOf, toConnectio
 export type { ConnectionPath, ConnectionPathsOptions, ExpectedSnapshot, PathAction, PathKind, PathStep, ReconnectPathOptions } from "./paths.js";
 
 export { startPath } from "./run.js";
-export type { FactoryCall, PathClock, PathRun, PathStoreOptions, PendingFactoryCall, StartPathOptions } from "./run.js";
+export type { ActionOverrides, FactoryCall, PathClock, PathRun, PathStoreOptions, PendingFactoryCall, StartPathOptions } from "./run.js";
 
 // The model the paths come from, for tools and deeper tests of the package itself.
 export {

@@ -249,6 +249,8 @@ export interface EventVariety {
   disposeVariants: ReadonlyArray<"dispose()" | "[Symbol.dispose]()">;
   dropReasons: ReadonlyArray<string | undefined>;
   implementationCloses: boolean;
+  /** List the state's delays first, so that where waiting and a call lead to the same state, shortest paths wait. */
+  waitsFirst?: boolean;
 }
 
 export const FULL_VARIETY: EventVariety = {
@@ -332,13 +334,16 @@ export function eventsFor(config: PathConfig, variety: EventVariety): (snapshot:
       }
     }
     for (const how of variety.disposeVariants) events.push({ type: "DISPOSE", via: { kind: "dispose", how } });
+    const delays: ModelEvent[] = [];
     for (const type of new Set<string>(snapshot._nodes.flatMap((node) => node.ownEvents as string[]))) {
       if (type === AFTER_BACKOFF) {
-        events.push({ type, via: { kind: "wait", delay: "backoff", ms: snapshot.context.retryDelayMs ?? 0 } } as unknown as ModelEvent);
+        delays.push({ type, via: { kind: "wait", delay: "backoff", ms: snapshot.context.retryDelayMs ?? 0 } } as unknown as ModelEvent);
       } else if (type === AFTER_STABILITY_WINDOW) {
-        events.push({ type, via: { kind: "wait", delay: "stabilityWindow", ms: snapshot.context.maxDelayMs } } as unknown as ModelEvent);
+        delays.push({ type, via: { kind: "wait", delay: "stabilityWindow", ms: snapshot.context.maxDelayMs } } as unknown as ModelEvent);
       } else if (type.startsWith("xstate.after.")) throw new Error(`the test model does not know the delay ${type}`);
     }
+    if (variety.waitsFirst) events.unshift(...delays);
+    else events.push(...delays);
     events.push({ type: "SOCKET.ERROR", via: { kind: "socketFails" } });
     if (snapshot.matches("open")) events.push({ type: "SOCKET.MESSAGE", via: { kind: "socketReceives" } });
     return events;

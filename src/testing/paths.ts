@@ -8,6 +8,7 @@ import {
   simplePathsOf,
   statusOf,
   transitionPathsOf,
+  type EventVariety,
   type FactoryKind,
   type FactoryOutcome,
   type ModelPath,
@@ -37,7 +38,7 @@ export interface PathStep {
    * `expected` is then what the store shows after the factory answered.
    */
   createSocket?: FactoryOutcome;
-  /** `server closes 1006 (not clean)`, `wait 250 ms (backoff) → createSocket returns an open socket`, … */
+  /** `server closes 1006 (not clean)`, `wait 250 ms (backoff) and createSocket returns an open socket`, … */
   description: string;
   /** The store's `status`, `attempt` and `retryDelayMs` after the step. */
   expected: ExpectedSnapshot;
@@ -111,6 +112,16 @@ export interface ConnectionPathsOptions {
   variety?: "full" | "few";
 }
 
+/**
+ * Every event the model knows, in the order an application's tests read best: where several
+ * lead to the same state, the paths wait rather than call `reconnect()`, and close with 1006.
+ */
+const APPLICATION_VARIETY: EventVariety = {
+  ...FULL_VARIETY,
+  waitsFirst: true,
+  closePayloads: [...FULL_VARIETY.closePayloads].sort((left, right) => Number(right.code === 1006) - Number(left.code === 1006)),
+};
+
 const DEFAULTS = { maxAttempts: 5, backoff: "exponential", initialDelayMs: 250, maxDelayMs: 5000 } as const;
 
 /** The configuration of `connectionPaths` options, defaults applied and checked as the store checks them. */
@@ -157,13 +168,17 @@ export function pathConfigOf(options: ConnectionPathsOptions = {}): PathConfig {
 export function connectionPaths(options: ConnectionPathsOptions = {}): ConnectionPath[] {
   const config = pathConfigOf(options);
   const kind = options.kind ?? "shortest";
-  const variety = (options.variety ?? (kind === "simple" ? "few" : "full")) === "few" ? FEW_VARIETY : FULL_VARIETY;
+  const variety = (options.variety ?? (kind === "simple" ? "few" : "full")) === "few" ? FEW_VARIETY : APPLICATION_VARIETY;
   let graphPaths: ModelPath[];
   if (kind === "shortest") graphPaths = shortestPathsOf(config, variety);
   else if (kind === "transition") graphPaths = transitionPathsOf(config, variety);
   else if (kind === "simple") graphPaths = simplePathsOf(config, variety);
   else throw new RangeError('kind must be "shortest", "transition" or "simple"');
-  return graphPaths.filter((path) => !stopsInsideSyncFactory(config, path)).map((path) => toConnectionPath(config, kind, path));
+  const paths = graphPaths.filter((path) => !stopsInsideSyncFactory(config, path)).map((path) => toConnectionPath(config, kind, path));
+  // A path that stopped inside the default factory was completed with its answer: it may now
+  // repeat another path step for step.
+  const seen = new Set<string>();
+  return paths.filter((path) => !seen.has(path.description) && Boolean(seen.add(path.description)));
 }
 
 /** A synchronous factory answers within the step that calls it: a path cannot stop in between. */
@@ -209,7 +224,7 @@ export function toConnectionPath(config: PathConfig, kind: PathKind, graphPath: 
     }
     const disposed = after.status === "done";
     const expected = disposed ? previous : expectedOf(after);
-    const description = describeAction(event.via) + (createSocket ? ` → ${describeAction({ kind: "factory", outcome: createSocket })}` : "");
+    const description = describeAction(event.via) + (createSocket ? ` and ${describeAction({ kind: "factory", outcome: createSocket })}` : "");
     steps.push({ action: event.via, ...(createSocket ? { createSocket } : {}), description, expected, state: stateNameOf(after), disposed });
     previous = expected;
   }

@@ -11,7 +11,19 @@ export interface StartPathOptions {
   clock: PathClock;
   /** The data of the message a `the server sends a message` step delivers. @default "hello" */
   message?: unknown;
+  /**
+   * Your own way to perform some kinds of action, e.g. clicking your "Retry now" button for
+   * `storeReconnect`. Each gets the action and the replay's own way to perform it, for the
+   * cases your UI does not offer the action (the button is not shown).
+   * @example { storeReconnect: (action, otherwise) => (retryButton() ? retryButton()!.click() : otherwise()) }
+   */
+  perform?: ActionOverrides;
 }
+
+/** Performs one kind of action the application's way; `otherwise()` performs it the replay's way. */
+export type ActionOverrides = {
+  [Kind in PathAction["kind"]]?: (action: Extract<PathAction, { kind: Kind }>, otherwise: () => Promise<void>) => unknown;
+};
 
 /** One call of the scripted `createSocket`. */
 export interface FactoryCall {
@@ -47,7 +59,11 @@ export interface PathRun extends AsyncIterable<PathStep> {
   readonly sockets: TestSocket[];
   /** Calls of the scripted `createSocket`, in order. */
   readonly factoryCalls: FactoryCall[];
-  /** `createSocket` Promises not settled yet, oldest first (a `createSocket resolves…` step settles the first). */
+  /**
+   * `createSocket` Promises not settled yet, oldest first. A `createSocket resolves…` step settles
+   * the latest, which the store waits for; earlier ones were abandoned (by close(), drop() or
+   * dispose()) and stay pending: settle them yourself to see that nothing happens.
+   */
   readonly pendingFactoryCalls: PendingFactoryCall[];
   /** How many steps were performed. */
   readonly performed: number;
@@ -156,6 +172,15 @@ export function startPath(path: ConnectionPath, options: StartPathOptions): Path
 
   async function perform(action: PathAction): Promise<void> {
     const store = attached();
+    const override = options.perform?.[action.kind] as ((action: PathAction, otherwise: () => Promise<void>) => unknown) | undefined;
+    if (override) await override(action, () => performByReplay(action, store));
+    else await performByReplay(action, store);
+    // A socket the store's default factory constructed.
+    const observed = store.socket;
+    if (observed instanceof TestSocket && !sockets.includes(observed)) sockets.push(observed);
+  }
+
+  async function performByReplay(action: PathAction, store: SocketStore<any>): Promise<void> {
     switch (action.kind) {
       case "socketOpens":
         current().open();
@@ -210,7 +235,8 @@ export function startPath(path: ConnectionPath, options: StartPathOptions): Path
           }
           break;
         }
-        const pending = pendingFactoryCalls.shift();
+        // The latest call is the one the store waits for: close(), drop() or dispose() abandoned any earlier one.
+        const pending = pendingFactoryCalls.pop();
         if (!pending) throw new Error(`no createSocket call is pending to settle (${action.outcome})`);
         if (action.outcome === "resolvesConnecting") pending.resolve(newSocket(0));
         else if (action.outcome === "resolvesOpen") pending.resolve(newSocket(1));
@@ -224,9 +250,6 @@ export function startPath(path: ConnectionPath, options: StartPathOptions): Path
         advance(action.ms);
         break;
     }
-    // A socket the store's default factory constructed.
-    const observed = store.socket;
-    if (observed instanceof TestSocket && !sockets.includes(observed)) sockets.push(observed);
   }
 
   const next = async (): Promise<PathStep | undefined> => {
