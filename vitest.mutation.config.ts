@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 /**
  * The tests Stryker runs against each mutant (`npm run test:mutation`): every test that exercises
  * `src/` and `machines/` behaviour. Left out: the browser and soak runs (slow, and they use the
- * built `dist/`, which mutants never reach), the React entry, recipes and runtime matrix, packaging and bundle-size checks, type tests, and
+ * built `dist/`, which mutants never reach), the React entry, recipes and runtime matrix, packaging checks, type tests, and
  * the staleness checks of generated files (they would "kill" any change to the machine by
  * comparing text, without saying anything about behaviour).
  */
@@ -21,7 +21,6 @@ export default defineConfig({
       "test/visualizations/**",
       // Stately's parser reads the source text, which Stryker instruments with every mutant.
       "test/stately/**",
-      "test/size-budget.test.ts",
       "test/paths/paths-markdown.test.ts",
     ],
     typecheck: { enabled: false },
