@@ -1,4 +1,4 @@
-import { toDirectedGraph, type DirectedGraphNode } from "@xstate/graph";
+import { toDirectedGraph, type DirectedGraphNode } from "xstate/graph";
 import type { AnyStateMachine, AnyStateNode } from "xstate";
 
 /** Options of {@link toMermaid}. */
@@ -54,7 +54,7 @@ interface Arrow {
  * machine uses — nested (not parallel) states, final states, event, delayed and eventless
  * transitions, guards by name — and nothing more (no history, parallel regions or invoked actors).
  *
- * The state tree and the event and delayed transitions come from `@xstate/graph`'s
+ * The state tree and the event and delayed transitions come from `xstate/graph`'s
  * `toDirectedGraph`; eventless (`always`) transitions, which it leaves out, are read from each
  * state node. Every state is drawn (compound states as nested blocks), every level gets `[*] --> initial`, final states get `X --> [*]`, and transitions are
  * labelled `EVENT [guard] / actions`: delays by name (`after backoff`), eventless transitions as

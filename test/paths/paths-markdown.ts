@@ -53,7 +53,7 @@ export function renderPathsMarkdown(): string {
   const lines: string[] = [
     "# Shortest paths of the connection statechart",
     "",
-    "Generated from `machines/connection.ts` with `@xstate/graph` `getShortestPaths` by `npm run visualize`;",
+    "Generated from `machines/connection.ts` with `getShortestPaths` of `xstate/graph` by `npm run visualize`;",
     "do not edit. `test/paths/` replays each path (and every transition out of each state it reaches)",
     "against a real `SocketStore` on a controllable socket with fake timers, checking `status`,",
     "`attempt` and `retryDelayMs` after every step. A status is the top-level state's name; the",
