@@ -22,6 +22,8 @@ export default defineConfig({
       // Stately's parser reads the source text, which Stryker instruments with every mutant.
       "test/stately/**",
       "test/paths/paths-markdown.test.ts",
+      // socket-store/testing's own checks (the path replay above already runs through it).
+      "test/paths/testing-entry.test.ts",
     ],
     typecheck: { enabled: false },
     testTimeout: 20_000,
