@@ -391,7 +391,7 @@ function nextSnapshot(config: PathConfig, snapshot: ModelSnapshot, event: Connec
  * Snapshots are the same test state when value, attempt and retryDelayMs are, and — while
  * closing — when both were or were not just reached by `store.close()`. That last bit is not in
  * the machine: it keeps a close event right after `store.close()` on the paths even where a
- * machine ignored the call (SPEC.md then wants `closed`, whatever the machine did).
+ * machine ignored the call (the documented behaviour then wants `closed`, whatever the machine did).
  */
 export function serializeModelState(snapshot: ModelSnapshot, event?: ModelEvent): string {
   const afterStoreClose = snapshot.matches({ closing: "byStore" }) || (snapshot.matches("closing") && event?.via?.kind === "storeClose");

@@ -25,7 +25,7 @@ import { dropEnds, freshMemory, predicateAsked, rememberStep, specExpectation, t
 
 const FAILING_OUTCOMES: ReadonlySet<FactoryOutcome> = new Set(["returnsNonSocket", "throws", "resolvesNonSocket", "rejects"]);
 
-/** The status the store is in while it reports each error (SPEC §4). */
+/** The status the store is in while it reports each error (docs/behaviour.md). */
 const STATUS_WHILE_REPORTING: Partial<Record<SocketStoreErrorCode, string>> = {
   ERR_SOCKET_FACTORY: "connecting",
   ERR_RECONNECT_EXHAUSTED: "error",
@@ -176,7 +176,7 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
   const memory = freshMemory();
   const expectView = (view: ExpectedView, what: string): void => {
     const { status, attempt, retryDelayMs } = store.getSnapshot();
-    expect({ status, attempt, retryDelayMs }, `${what} (by SPEC.md)`).toEqual(view);
+    expect({ status, attempt, retryDelayMs }, `${what} (by the documented behaviour)`).toEqual(view);
   };
 
   for (let index = 1; index < steps.length; index++) {
@@ -226,10 +226,10 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
     if (store.socket !== socketBefore) memory.applicationClosed = false;
 
     if (spec.kind === "replacement") {
-      expect(asksFactory, `${at}: the machine asks for a replacement where SPEC.md does`).toBe(true);
+      expect(asksFactory, `${at}: the machine asks for a replacement where the documented behaviour does`).toBe(true);
       if (reconnect && reconnect.factory !== "default") {
         const call = factoryCalls.at(-1);
-        expect(call?.context.attempt, `${at}: ReplacementContext.attempt (by SPEC.md)`).toBe(spec.attempt);
+        expect(call?.context.attempt, `${at}: ReplacementContext.attempt (by the documented behaviour)`).toBe(spec.attempt);
         if (call?.outcome === "pending") memory.awaitingFactory = true;
       }
     }

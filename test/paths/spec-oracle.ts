@@ -1,5 +1,5 @@
 /**
- * What SPEC.md says the store shows after one step, computed from what the store showed
+ * What docs/behaviour.md says the store shows after one step, computed from what the store showed
  * before it and the contract alone — not from the statechart. The replay checks the store
  * against both this and the machine: the machine comparison finds facade bugs, this one finds
  * machine bugs (a path generated from a wrong machine would otherwise agree with it).
@@ -37,7 +37,7 @@ export function freshMemory(): SpecMemory {
   return { closedByStore: false, applicationClosed: false, awaitingFactory: false, replacementAttempt: 0 };
 }
 
-/** SPEC §4 "Attempts and delays". */
+/** docs/behaviour.md, "Attempts and delays". */
 export function specDelay(attempt: number, reconnect: ReconnectConfig): number {
   if (reconnect.backoff === "fixed") return reconnect.initialDelayMs;
   let delay = reconnect.initialDelayMs;
@@ -78,7 +78,7 @@ export function specExpectation(config: PathConfig, via: Via, before: Connection
       return view("open", attempt);
     case "socketReceives":
     case "socketFails":
-      // Messages and error events never change the status (SPEC §3).
+      // Messages and error events never change the status (docs/behaviour.md).
       return view(status, attempt, before.retryDelayMs);
     case "socketCloses":
     case "implementationCloses": {
