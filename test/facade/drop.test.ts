@@ -60,6 +60,30 @@ describe("drop()", () => {
     store.drop();
     expect(terminate).toHaveBeenCalledTimes(1);
     expect(socket.closeCalls).toEqual([]);
+    // A socket whose terminate() threw may never fire close: nothing of the store stays on it.
+    expect(socket.listenerCount()).toBe(0);
+    expect(store.getSnapshot()).toMatchObject({ status: "closed", lastClose: { code: 1006, reason: "", wasClean: false } });
+  });
+
+  it("leaves a replacement that was already CLOSING alone on dispose(): it is not closed again", () => {
+    const original = new ControllableSocket(undefined, undefined, { readyState: 3 });
+    const closing = new ControllableSocket(undefined, undefined, { readyState: 2 });
+    const store = new SocketStore(original, {}, { reconnect: { ...RECONNECT, maxAttempts: 1, createSocket: () => closing } });
+    store.reconnect();
+    expect(store.status).toBe("error");
+    expect(store.socket).toBe(closing);
+    store.dispose();
+    expect(closing.closeCalls).toEqual([]);
+    expect(closing.listenerCount()).toBe(0);
+  });
+
+  it("does not close a socket that is already CLOSED but whose close event has not come yet", () => {
+    const socket = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const store = new SocketStore(socket);
+    socket.readyState = 3;
+    store.drop();
+    expect(socket.closeCalls).toEqual([]);
+    expect(socket.listenerCount()).toBe(0);
     expect(store.getSnapshot()).toMatchObject({ status: "closed", lastClose: { code: 1006, reason: "", wasClean: false } });
   });
 

@@ -87,6 +87,7 @@ describe("options.inspect", () => {
       const quietStore = new SocketStore(quiet, {}, { inspect: { complete: () => {} } });
       quiet.fire("open");
       expect(quietStore.status).toBe("open");
+      expect(reportError).not.toHaveBeenCalled();
       const observed = socket();
       const store = new SocketStore(observed, {}, {
         inspect: {

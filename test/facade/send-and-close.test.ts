@@ -102,6 +102,12 @@ describe("close() (manual close)", () => {
     expect(close.mock.calls[0]).toEqual([]);
   });
 
+  it("passes at most code and reason, whatever else it is given", () => {
+    const { store, close } = openStoreSpyingClose();
+    (store.close as (...args: unknown[]) => void)(4001, "bye", "extra");
+    expect(close.mock.calls[0]).toEqual([4001, "bye"]);
+  });
+
   it("closes a connecting socket", () => {
     const socket = harness.connect();
     const close = vi.spyOn(socket, "close");

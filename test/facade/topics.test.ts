@@ -37,14 +37,17 @@ describe("topics", () => {
     expect(onNews).not.toHaveBeenCalled();
   });
 
-  it("leaves topics untouched when route returns undefined", () => {
-    const store = openStore<Topics>(harness, { route });
+  it("leaves topics untouched when route returns undefined, and reports nothing", () => {
+    const onError = vi.fn();
+    const store = openStore<Topics>(harness, { route, onError });
     harness.lastConnection.send(JSON.stringify({ topic: "news", value: "first" }));
     const listener = vi.fn();
     store.topic("news").subscribe(listener);
     harness.lastConnection.send(JSON.stringify({ ignore: true }));
     expect(store.topic("news").get()).toBe("first");
     expect(listener).not.toHaveBeenCalled();
+    expect(onError).not.toHaveBeenCalled();
+    expect(store.getSnapshot().lastError).toBeNull();
   });
 
   it("notifies only when the value changes", () => {
