@@ -14,6 +14,7 @@ import { jitteredCreateSocket } from "../examples/recipes/jittered-attempts.js";
 import { SocketStore, backoffDelay, type SocketStoreReconnectOptions } from "../src/index.js";
 import { ControllableSocket } from "../test/support/controllable-socket.js";
 import { machine, summarize, writeGenerated } from "./report.mjs";
+import { seededRandom } from "../test/support/seeded-random.js";
 
 // --- the scenario ------------------------------------------------------------------------------
 
@@ -44,17 +45,6 @@ const SEED = argument("seed", 20261130);
 const WRITE = !process.argv.includes("--no-write");
 const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 
-/** mulberry32: a small seeded generator, so every run draws the same numbers. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // --- a simulated clock -------------------------------------------------------------------------
 // @sinonjs/fake-timers is not resolvable here (vitest bundles its own copy inside a private

@@ -2,22 +2,12 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { jitteredCreateSocket } from "../../examples/recipes/jittered-attempts.js";
 import { SocketStore, type ReplacementContext, type SocketStoreError, type SocketStoreReconnectOptions } from "../../src/index.js";
 import { ControllableSocket } from "../support/controllable-socket.js";
+import { seededRandom } from "../support/seeded-random.js";
 
 afterEach(() => {
   vi.useRealTimers();
 });
 
-/** A small seeded generator (mulberry32), so every run draws the same numbers. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Replays the given numbers, one per attempt. */
 function randomFrom(values: number[]): () => number {

@@ -13,6 +13,7 @@ import {
   type SocketStoreOptions,
   type SocketStoreReconnectOptions,
 } from "../../src/index.js";
+import { seededRandom } from "../support/seeded-random.js";
 
 export type FaultKind = "terminate" | "close" | "refuse" | "flap" | "pause";
 
@@ -73,16 +74,9 @@ const SERVER_CLOSE_CODES = [1000, 1001, 1008, 1011, 1012, 4000, 4001, 4401] as c
 const FLAP_CLOSE_CODE = 1012;
 const MAX_VIOLATIONS_KEPT = 50;
 
-/** mulberry32: small, seedable, good enough to pick faults reproducibly. */
+/** Seeded draws (mulberry32), good enough to pick faults reproducibly. */
 export function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return {
     next,
     int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
