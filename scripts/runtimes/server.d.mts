@@ -6,6 +6,9 @@ export interface ScenarioServerStats {
   accepted: number;
   live: number[];
   connections: Array<{ id: number; silent: boolean; ended: boolean; msToEnd: number | null; msToCloseFrame: number | null }>;
+  /** Upgrade requests left unanswered while the server hangs, and how many of their TCP connections have ended. */
+  hung: number;
+  hungEnded: number;
 }
 
 export interface ScenarioServer {
@@ -16,3 +19,6 @@ export interface ScenarioServer {
 }
 
 export function startScenarioServer(options: { packageDir: string; xstateDistDir: string }): Promise<ScenarioServer>;
+
+/** examples/recipes/connect-timeout.ts with its types stripped: the module the runtimes import. */
+export function connectTimeoutRecipeSource(): Promise<string>;

@@ -5,12 +5,23 @@ import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { transform } from "esbuild";
 import { WebSocketServer } from "ws";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const projectRoot = resolve(here, "../..");
 const scenarioModule = join(projectRoot, "test/runtimes/scenarios.mjs");
 const pagePath = join(here, "page.html");
+const connectTimeoutRecipe = join(projectRoot, "examples/recipes/connect-timeout.ts");
+
+/**
+ * The connect-timeout recipe as the scenarios run it on every runtime: its TypeScript with the
+ * types stripped (it imports nothing but types), served at /recipes/connect-timeout.js.
+ */
+export async function connectTimeoutRecipeSource() {
+  const source = await readFile(connectTimeoutRecipe, "utf8");
+  return (await transform(source, { loader: "ts", format: "esm", target: "es2020", sourcefile: "connect-timeout.ts" })).code;
+}
 
 /** Every wait the control API offers ends by itself after at most this long. */
 const MAX_WAIT_MS = 90_000;
@@ -27,7 +38,9 @@ function sendJson(response, status, body) {
  * @param {{ packageDir: string, xstateDistDir: string }} options where dist/index.js and xstate's ESM build are
  */
 export async function startScenarioServer({ packageDir, xstateDistDir }) {
-  const state = { refuse: false, upgrades: 0, refused: 0, nextId: 1 };
+  const state = { refuse: false, hang: false, upgrades: 0, refused: 0, nextId: 1 };
+  /** Upgrade requests left unanswered while hanging (a host that accepts TCP and never answers): when each arrived and when its TCP connection ended. */
+  const hung = [];
   /** @type {Map<number, { id: number, client: import("ws").WebSocket, raw: import("node:net").Socket, openedAt: number, silent: boolean, silencedAt: number | null, bytesAfterSilence: number, closeFrameAt: number | null, endedAt: number | null, waiters: Array<() => void> }>} */
   const connections = new Map();
   const wss = new WebSocketServer({ noServer: true });
@@ -46,6 +59,8 @@ export async function startScenarioServer({ packageDir, xstateDistDir }) {
     accepted: connections.size,
     live: live().map((entry) => entry.id),
     connections: [...connections.values()].map(describe),
+    hung: hung.length,
+    hungEnded: hung.filter((entry) => entry.endedAt !== null).length,
   });
 
   wss.on("connection", (client, request) => {
@@ -95,8 +110,10 @@ export async function startScenarioServer({ packageDir, xstateDistDir }) {
 
   function resetState() {
     for (const entry of live()) entry.raw.destroy();
+    for (const entry of hung.splice(0)) entry.raw.destroy();
     connections.clear();
     state.refuse = false;
+    state.hang = false;
     state.upgrades = 0;
     state.refused = 0;
   }
@@ -110,6 +127,9 @@ export async function startScenarioServer({ packageDir, xstateDistDir }) {
         return sendJson(response, 200, stats());
       case "refuse":
         state.refuse = params.get("on") !== "0";
+        return sendJson(response, 200, stats());
+      case "hang":
+        state.hang = params.get("on") !== "0";
         return sendJson(response, 200, stats());
       case "terminate": {
         const ended = live().map((entry) => entry.id);
@@ -169,6 +189,10 @@ export async function startScenarioServer({ packageDir, xstateDistDir }) {
     const action = /^\/control\/([a-z-]+)$/.exec(url.pathname);
     if (action) return control(action[1], url.searchParams, response);
     if (url.pathname === "/favicon.ico") return response.writeHead(204).end();
+    if (url.pathname === "/recipes/connect-timeout.js") {
+      response.writeHead(200, { "content-type": contentTypes[".js"], "cache-control": "no-store" });
+      return response.end(await connectTimeoutRecipeSource());
+    }
     const file = staticFile(url.pathname);
     if (!file) return sendJson(response, 404, { error: "not found" });
     try {
@@ -195,6 +219,17 @@ export async function startScenarioServer({ packageDir, xstateDistDir }) {
       socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
+    if (state.hang) {
+      // A host that accepts the TCP connection and never answers the upgrade request.
+      const entry = { raw: socket, arrivedAt: Date.now(), endedAt: null };
+      hung.push(entry);
+      // Read (and drop) what comes, so the client's FIN is seen ("end": HTTP sockets allow half-open).
+      const ended = () => (entry.endedAt ??= Date.now());
+      socket.once("end", ended);
+      socket.once("close", ended);
+      socket.resume();
+      return;
+    }
     wss.handleUpgrade(request, socket, head, (client) => wss.emit("connection", client, request));
   });
 
@@ -207,6 +242,7 @@ export async function startScenarioServer({ packageDir, xstateDistDir }) {
     stats,
     async close() {
       for (const entry of live()) entry.raw.destroy();
+      for (const entry of hung.splice(0)) entry.raw.destroy();
       wss.close();
       server.closeAllConnections?.();
       await new Promise((resolveClose) => server.close(() => resolveClose()));

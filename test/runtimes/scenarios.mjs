@@ -1,7 +1,8 @@
 // Runtime-neutral scenarios for the built socket-store package. Plain ESM with no imports: the
 // same file runs in Node, Bun and browser pages. Each runtime hands in the package's exports,
-// its own WebSocket class and the URL of the scenario server (scripts/runtimes/server.mjs), whose
-// control API (fetch) triggers faults and reports what the server saw.
+// its own WebSocket class, the connect-timeout recipe (examples/recipes/connect-timeout.ts with its
+// types stripped) and the URL of the scenario server (scripts/runtimes/server.mjs), whose control
+// API (fetch) triggers faults and reports what the server saw.
 
 const realSetTimeout = globalThis.setTimeout.bind(globalThis);
 const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
@@ -10,6 +11,10 @@ const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
 const WAIT_MS = 8_000;
 /** By default, how long the server waits to see the TCP connection of a dropped socket end before ending it itself. */
 const DROP_END_WAIT_MS = 2_000;
+/** The connect timeout of scenario d: far above the few hundred ms any runtime here takes to report a refused upgrade. */
+const REFUSAL_TIMEOUT_MS = 4_000;
+/** The connect timeout of scenario i, against a host that never answers the upgrade. */
+const HANG_TIMEOUT_MS = 500;
 
 const sleep = (ms) => new Promise((wake) => realSetTimeout(wake, ms));
 
@@ -17,12 +22,12 @@ export const SCENARIOS = [
   ["a", "open → message → topic"],
   ["b", "server terminate → reconnecting → open again"],
   ["c", "server close 4401, retryOnClose declines → closed"],
-  ["d", "refused upgrade (401) → maxAttempts replacements → error"],
+  ["d", "refused upgrade (401), under a connect timeout → maxAttempts replacements → error"],
   ["e", "close() during backoff → nothing pending"],
   ["f", "drop() on a silent connection → reconnecting at once, fresh connection"],
   ["g", "send() before open → ERR_SOCKET_NOT_OPEN"],
   ["h", "dispose → no listener, timer or socket left"],
-  ["i", "refused upgrade under a connect timeout built on drop() → maxAttempts → error"],
+  ["i", "upgrade never answered, connect timeout built on drop() → maxAttempts → error"],
 ];
 
 /**
@@ -149,10 +154,15 @@ function sameJson(actual, expected) {
 
 /**
  * Runs every scenario (or those in `only`) and returns one result per scenario.
- * @param {{ SocketStore: any, isSocketStoreError: (value: unknown) => boolean, WebSocket: any,
- *   serverUrl: string, wsUrl: string, packageUrlPart: string, only?: string[], dropEndWaitMs?: number, waitMs?: number }} options
+ *
+ * `refusedUpgradeCloses` is what the runtime's WebSocket is declared to do after a refused
+ * upgrade: fire `close` (true, as the WHATWG standard requires) or never (false). Scenario d
+ * checks that the runtime did what is declared, so a runtime that changes is noticed.
+ * @param {{ SocketStore: any, isSocketStoreError: (value: unknown) => boolean, withConnectTimeout: (store: any, options: { timeoutMs: number, reason?: string }) => () => void,
+ *   WebSocket: any, serverUrl: string, wsUrl: string, packageUrlPart: string, only?: string[], dropEndWaitMs?: number, waitMs?: number,
+ *   refusedUpgradeCloses?: boolean, refusalTimeoutMs?: number }} options
  */
-export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket, serverUrl, wsUrl, packageUrlPart, only, dropEndWaitMs = DROP_END_WAIT_MS, waitMs = WAIT_MS }) {
+export async function runScenarios({ SocketStore, isSocketStoreError, withConnectTimeout, WebSocket, serverUrl, wsUrl, packageUrlPart, only, dropEndWaitMs = DROP_END_WAIT_MS, waitMs = WAIT_MS, refusedUpgradeCloses = true, refusalTimeoutMs = REFUSAL_TIMEOUT_MS }) {
   async function control(action, params = {}) {
     const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
     const response = await fetch(`${serverUrl}/control/${action}${query ? `?${query}` : ""}`);
@@ -177,11 +187,14 @@ export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket,
     /** A store over a counted socket, with everything it reported. */
     function observe(options = {}, handlers = {}) {
       const socket = new counting.Class(wsUrl);
-      const seen = { statuses: [], attempts: [], errors: [], closes: [], messages: 0, afterDispose: 0, disposed: false };
+      const seen = { statuses: [], attempts: [], errors: [], socketErrorStatuses: [], closes: [], closeReasons: [], connectingMs: [], messages: 0, afterDispose: 0, disposed: false };
       const note = () => {
         if (seen.disposed) seen.afterDispose += 1;
       };
-      const store = new SocketStore(
+      let connectingSince = null;
+      // Declared before the constructor runs so that a handler never meets an uninitialised binding.
+      let store;
+      store = new SocketStore(
         socket,
         {
           route(event) {
@@ -195,16 +208,24 @@ export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket,
           },
           onStatusChange(next) {
             note();
+            // How long each connecting phase lasted (the original socket's included).
+            if (next.status === "connecting") connectingSince ??= Date.now();
+            else if (connectingSince !== null) {
+              seen.connectingMs.push(Date.now() - connectingSince);
+              connectingSince = null;
+            }
             seen.statuses.push(next.status);
             seen.attempts.push(next.attempt);
           },
           onError(error) {
             note();
             seen.errors.push(error.code);
+            if (error.code === "ERR_SOCKET_ERROR") seen.socketErrorStatuses.push(store?.status);
           },
           onClose(event) {
             note();
             seen.closes.push(event.code);
+            seen.closeReasons.push(event.reason);
           },
           ...handlers,
         },
@@ -212,6 +233,7 @@ export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket,
       );
       seen.statuses.push(store.status);
       seen.attempts.push(store.getSnapshot().attempt);
+      if (store.status === "connecting") connectingSince = Date.now();
       store.subscribe(note);
       stores.push({ store, socket });
       const dispose = () => {
@@ -221,9 +243,9 @@ export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket,
       return { store, socket, seen, dispose };
     }
 
-    /** Resolves with the predicate's value once it is truthy; throws what was seen after WAIT_MS. */
-    async function until(label, predicate, describeSeen = () => "") {
-      const deadline = Date.now() + waitMs;
+    /** Resolves with the predicate's value once it is truthy; throws what was seen after `ms` (waitMs by default). */
+    async function until(label, predicate, describeSeen = () => "", ms = waitMs) {
+      const deadline = Date.now() + ms;
       for (;;) {
         const value = predicate();
         if (value) return value;
@@ -289,11 +311,19 @@ export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket,
           break;
         }
         case "d": {
+          // Run as an application should deploy the store: with a connect timeout (the recipe),
+          // because a runtime may never report the end of an attempt. The timeout is far
+          // above the time any runtime here takes to report a refusal, so the timeout ends an
+          // attempt only where the runtime fires no close at all, and the scenario checks which
+          // of the two ended each refused attempt against what the runtime is declared to do.
           const { store, seen } = observe({ reconnect });
           await until("open", () => store.status === "open");
+          // Timed from here on: the attempts of the outage are the subject, not the first connection.
+          const stopTimeout = withConnectTimeout(store, { timeoutMs: refusalTimeoutMs });
           await control("refuse", { on: 1 });
           await control("terminate");
-          await until("error", () => store.status === "error", () => `${seen.statuses.join("→")} closes ${seen.closes} errors ${seen.errors}`);
+          await until("error", () => store.status === "error", () => `${seen.statuses.join("→")} closes ${seen.closes} errors ${seen.errors}`, waitMs + reconnect.maxAttempts * refusalTimeoutMs);
+          stopTimeout();
           const snapshot = store.getSnapshot();
           expectEqual("replacement sockets", counting.instances.length - 1, reconnect.maxAttempts);
           expectEqual("attempt", snapshot.attempt, reconnect.maxAttempts);
@@ -302,6 +332,17 @@ export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket,
           expectEqual("last status", seen.statuses.at(-1), "error");
           expectEqual("last error reported", seen.errors.at(-1), "ERR_RECONNECT_EXHAUSTED");
           check("no error message or snapshot field carries the URL's token", !JSON.stringify({ snapshot, message: snapshot.lastError?.message }).includes("secret-token"));
+          // An error event never changes the status: every refused attempt's error is seen while connecting.
+          const refusedErrorStatuses = seen.socketErrorStatuses.filter((status) => status !== "open");
+          check("ERR_SOCKET_ERROR of the refused attempts reported while connecting", refusedErrorStatuses.length >= 1 && refusedErrorStatuses.every((status) => status === "connecting"), seen.socketErrorStatuses);
+          const timedOut = seen.closeReasons.filter((reason) => reason === "connect timeout").length;
+          if (refusedUpgradeCloses) {
+            expectEqual("refused attempts ended by the connect timeout instead of the runtime's close event", timedOut, 0);
+          } else {
+            expectEqual("refused attempts ended by the connect timeout (this runtime fires no close after a refusal)", timedOut, reconnect.maxAttempts);
+          }
+          details.attemptsEndedByTimeout = timedOut;
+          details.longestRefusedAttemptMs = Math.max(...seen.connectingMs.slice(-reconnect.maxAttempts));
           details.refusedCloses = seen.closes.slice(1);
           details.socketErrors = seen.errors.filter((code) => code === "ERR_SOCKET_ERROR").length;
           const atError = await control("stats");
@@ -416,49 +457,38 @@ export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket,
           break;
         }
         case "i": {
-          // What a manager adds where a runtime never ends a refused handshake: a connect timeout
-          // that drops an attempt still connecting after CONNECT_TIMEOUT_MS.
-          const CONNECT_TIMEOUT_MS = 500;
+          // A host that accepts TCP and never answers the upgrade: no runtime ends such an attempt
+          // soon by itself, so the connect timeout (the recipe, built on drop()) ends each one.
           const { store, seen } = observe({ reconnect });
-          let timer;
-          let timedAttempt = -1;
-          let timeouts = 0;
-          const follow = () => {
-            const { status, attempt } = store.getSnapshot();
-            if (status !== "connecting") {
-              realClearTimeout(timer);
-              timer = undefined;
-              return;
-            }
-            if (timer !== undefined && attempt === timedAttempt) return;
-            realClearTimeout(timer);
-            timedAttempt = attempt;
-            timer = realSetTimeout(() => {
-              timer = undefined;
-              const now = store.getSnapshot();
-              if (now.status === "connecting" && now.attempt === timedAttempt) {
-                timeouts += 1;
-                store.drop("connect timeout");
-              }
-            }, CONNECT_TIMEOUT_MS);
-          };
-          const unsubscribe = store.subscribe(follow);
-          follow();
           await until("open", () => store.status === "open");
-          await control("refuse", { on: 1 });
+          // Timed from here on: the attempts of the outage are the subject, not the first connection.
+          const stopTimeout = withConnectTimeout(store, { timeoutMs: HANG_TIMEOUT_MS });
+          await control("hang", { on: 1 });
           await control("terminate");
-          await until("error", () => store.status === "error", () => `${seen.statuses.join("→")} closes ${seen.closes} errors ${seen.errors}`);
-          unsubscribe();
-          realClearTimeout(timer);
+          await until("error", () => store.status === "error", () => `${seen.statuses.join("→")} closes ${seen.closes} errors ${seen.errors}`, waitMs + reconnect.maxAttempts * HANG_TIMEOUT_MS);
+          stopTimeout();
           const snapshot = store.getSnapshot();
+          expectEqual("statuses", seen.statuses, ["connecting", "open", ...Array(reconnect.maxAttempts).fill(["reconnecting", "connecting"]).flat(), "error"]);
           expectEqual("replacement sockets", counting.instances.length - 1, reconnect.maxAttempts);
           expectEqual("attempt", snapshot.attempt, reconnect.maxAttempts);
           expectEqual("lastError", snapshot.lastError && snapshot.lastError.code, "ERR_RECONNECT_EXHAUSTED");
-          expectEqual("reconnecting phases", seen.statuses.filter((s) => s === "reconnecting").length, reconnect.maxAttempts);
-          details.attemptsEndedByTimeout = timeouts;
+          expectEqual("lastClose", snapshot.lastClose, { code: 1006, reason: "connect timeout", wasClean: false });
+          expectEqual("closes reported (the terminated socket, then each timed-out attempt)", seen.closeReasons.slice(1), Array(reconnect.maxAttempts).fill("connect timeout"));
+          check("each attempt lasted at least the timeout", seen.connectingMs.slice(-reconnect.maxAttempts).every((ms) => ms >= HANG_TIMEOUT_MS - 20), seen.connectingMs);
+          const atError = await control("stats");
+          check("the server held one unanswered upgrade per attempt", atError.hung === reconnect.maxAttempts, atError);
           await sleep(reconnect.initialDelayMs * 3);
           expectEqual("sockets created after error", counting.instances.length - 1, reconnect.maxAttempts);
           expectEqual("package timers pending", timers.pending, 0);
+          // How the runtime ended the abandoned handshakes' TCP connections (observed, not judged).
+          const deadline = Date.now() + dropEndWaitMs;
+          let hungStats = await control("stats");
+          while (hungStats.hungEnded < hungStats.hung && Date.now() < deadline) {
+            await sleep(50);
+            hungStats = await control("stats");
+          }
+          details.hungEnded = `${hungStats.hungEnded}/${hungStats.hung}`;
+          details.dropEndWaitMs = dropEndWaitMs;
           break;
         }
       }

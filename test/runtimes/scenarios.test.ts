@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScenarioServer, type ScenarioServer } from "../../scripts/runtimes/server.mjs";
+import { withConnectTimeout } from "../../examples/recipes/connect-timeout";
 import { ensureBuiltPackage, projectRoot } from "../e2e/built-package";
 import { runScenarios, SCENARIOS } from "./scenarios.mjs";
 
@@ -32,8 +33,8 @@ describe("the runtime scenarios on this Node with ws, against the built package"
   });
 
   // A broken store makes the scenario wait in vain: short waits keep those runs quick.
-  const run = (SocketStore: unknown, only?: string[], waitMs?: number) =>
-    runScenarios({ SocketStore, isSocketStoreError: built.isSocketStoreError, WebSocket, serverUrl: server.baseUrl, wsUrl: server.wsUrl, packageUrlPart: entryPath, only, waitMs });
+  const run = (SocketStore: unknown, only?: string[], waitMs?: number, runtime: Partial<Parameters<typeof runScenarios>[0]> = {}) =>
+    runScenarios({ SocketStore, isSocketStoreError: built.isSocketStoreError, withConnectTimeout, WebSocket, serverUrl: server.baseUrl, wsUrl: server.wsUrl, packageUrlPart: entryPath, only, waitMs, ...runtime });
 
   it("passes every scenario", async () => {
     const results = await run(built.SocketStore);
@@ -65,5 +66,62 @@ describe("the runtime scenarios on this Node with ws, against the built package"
     expect(result?.ok).toBe(false);
     expect(result?.failures.join("\n")).toContain("send() threw a SocketStoreError");
     expect(result?.failures.join("\n")).toContain("socket.send calls: expected 0 (saw 1)");
+  }, 60_000);
+
+  // Node 22's global WebSocket (undici 6) after a refused upgrade: `error` with readyState still 0,
+  // no `close` event ever (not even after close(), which leaves readyState 2), no terminate().
+  const wsReadyState = Object.getOwnPropertyDescriptor(WebSocket.prototype, "readyState")?.get as (this: WebSocket) => number;
+  class NeverClosesAfterRefusal extends WebSocket {
+    opened = false;
+    closeCalled = false;
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      super.addEventListener("open", () => (this.opened = true));
+    }
+    readonly #wrapped = new Map<unknown, (event: unknown) => void>();
+    override addEventListener(type: string, listener: (event: any) => void, options?: any): void {
+      if (type !== "close") return super.addEventListener(type as "open", listener, options);
+      const wrapper = (event: unknown) => {
+        if (this.opened) listener.call(this, event);
+      };
+      this.#wrapped.set(listener, wrapper);
+      super.addEventListener("close", wrapper, options);
+    }
+    override removeEventListener(type: string, listener: (event: any) => void): void {
+      if (type !== "close") return super.removeEventListener(type as "open", listener);
+      super.removeEventListener("close", this.#wrapped.get(listener) ?? listener);
+      this.#wrapped.delete(listener);
+    }
+    override close(code?: number, reason?: string): void {
+      this.closeCalled = true;
+      if (!this.opened && wsReadyState.call(this) !== WebSocket.CONNECTING) return;
+      super.close(code, reason);
+    }
+  }
+  Object.defineProperty(NeverClosesAfterRefusal.prototype, "readyState", {
+    get(this: NeverClosesAfterRefusal) {
+      const real = wsReadyState.call(this);
+      if (this.opened || real === WebSocket.CONNECTING) return real;
+      return this.closeCalled ? WebSocket.CLOSING : WebSocket.CONNECTING;
+    },
+  });
+  Object.defineProperty(NeverClosesAfterRefusal.prototype, "terminate", { value: undefined });
+
+  it("reaches error on a runtime whose socket never closes after a refused upgrade, by the connect timeout, when that is declared", async () => {
+    const [result] = await run(built.SocketStore, ["d"], undefined, { WebSocket: NeverClosesAfterRefusal, refusedUpgradeCloses: false, refusalTimeoutMs: 300 });
+    expect(result?.failures).toEqual([]);
+    expect(result?.details.attemptsEndedByTimeout).toBe(3);
+  }, 60_000);
+
+  it("reports a runtime declared to close refused upgrades whose attempts had to be ended by the connect timeout", async () => {
+    const [result] = await run(built.SocketStore, ["d"], undefined, { WebSocket: NeverClosesAfterRefusal, refusalTimeoutMs: 300 });
+    expect(result?.ok).toBe(false);
+    expect(result?.failures).toEqual(["refused attempts ended by the connect timeout instead of the runtime's close event: expected 0 (saw 3)"]);
+  }, 60_000);
+
+  it("reports a runtime declared never to close refused upgrades that does close them", async () => {
+    const [result] = await run(built.SocketStore, ["d"], undefined, { refusedUpgradeCloses: false, refusalTimeoutMs: 300 });
+    expect(result?.ok).toBe(false);
+    expect(result?.failures).toEqual(["refused attempts ended by the connect timeout (this runtime fires no close after a refusal): expected 3 (saw 0)"]);
   }, 60_000);
 });
