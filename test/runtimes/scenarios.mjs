@@ -5,7 +5,6 @@
 // API (fetch) triggers faults and reports what the server saw.
 
 const realSetTimeout = globalThis.setTimeout.bind(globalThis);
-const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
 
 /** By default, how long any single wait may take before the scenario reports what it saw instead. */
 const WAIT_MS = 8_000;
