@@ -255,6 +255,29 @@ export async function runScenarios({ SocketStore, isSocketStoreError, withConnec
 
     const reconnect = { enabled: true, backoff: "fixed", initialDelayMs: 50, maxDelayMs: 300, maxAttempts: 3 };
 
+    /**
+     * Opens a store with reconnect, then (under the connect-timeout recipe from then on: the
+     * attempts of the outage are the subject, not the first connection) turns the server's
+     * `fault` on and ends the connection; resolves once the outage ended in `error`, after
+     * checking what every exhausted outage shows.
+     */
+    async function exhaustUnderTimeout(fault, timeoutMs) {
+      const observed = observe({ reconnect });
+      const { store, seen } = observed;
+      await until("open", () => store.status === "open");
+      const stopTimeout = withConnectTimeout(store, { timeoutMs });
+      await control(fault, { on: 1 });
+      await control("terminate");
+      await until("error", () => store.status === "error", () => `${seen.statuses.join("→")} closes ${seen.closes} errors ${seen.errors}`, waitMs + reconnect.maxAttempts * timeoutMs);
+      stopTimeout();
+      const snapshot = store.getSnapshot();
+      expectEqual("replacement sockets", counting.instances.length - 1, reconnect.maxAttempts);
+      expectEqual("attempt", snapshot.attempt, reconnect.maxAttempts);
+      expectEqual("lastError", snapshot.lastError && snapshot.lastError.code, "ERR_RECONNECT_EXHAUSTED");
+      expectEqual("reconnecting phases", seen.statuses.filter((s) => s === "reconnecting").length, reconnect.maxAttempts);
+      return { ...observed, snapshot };
+    }
+
     try {
       await control("reset");
       switch (id) {
@@ -315,19 +338,7 @@ export async function runScenarios({ SocketStore, isSocketStoreError, withConnec
           // above the time any runtime here takes to report a refusal, so the timeout ends an
           // attempt only where the runtime fires no close at all, and the scenario checks which
           // of the two ended each refused attempt against what the runtime is declared to do.
-          const { store, seen } = observe({ reconnect });
-          await until("open", () => store.status === "open");
-          // Timed from here on: the attempts of the outage are the subject, not the first connection.
-          const stopTimeout = withConnectTimeout(store, { timeoutMs: refusalTimeoutMs });
-          await control("refuse", { on: 1 });
-          await control("terminate");
-          await until("error", () => store.status === "error", () => `${seen.statuses.join("→")} closes ${seen.closes} errors ${seen.errors}`, waitMs + reconnect.maxAttempts * refusalTimeoutMs);
-          stopTimeout();
-          const snapshot = store.getSnapshot();
-          expectEqual("replacement sockets", counting.instances.length - 1, reconnect.maxAttempts);
-          expectEqual("attempt", snapshot.attempt, reconnect.maxAttempts);
-          expectEqual("lastError", snapshot.lastError && snapshot.lastError.code, "ERR_RECONNECT_EXHAUSTED");
-          expectEqual("reconnecting phases", seen.statuses.filter((s) => s === "reconnecting").length, reconnect.maxAttempts);
+          const { seen, snapshot } = await exhaustUnderTimeout("refuse", refusalTimeoutMs);
           expectEqual("last status", seen.statuses.at(-1), "error");
           expectEqual("last error reported", seen.errors.at(-1), "ERR_RECONNECT_EXHAUSTED");
           check("no error message or snapshot field carries the URL's token", !JSON.stringify({ snapshot, message: snapshot.lastError?.message }).includes("secret-token"));
@@ -458,19 +469,8 @@ export async function runScenarios({ SocketStore, isSocketStoreError, withConnec
         case "i": {
           // A host that accepts TCP and never answers the upgrade: no runtime ends such an attempt
           // soon by itself, so the connect timeout (the recipe, built on drop()) ends each one.
-          const { store, seen } = observe({ reconnect });
-          await until("open", () => store.status === "open");
-          // Timed from here on: the attempts of the outage are the subject, not the first connection.
-          const stopTimeout = withConnectTimeout(store, { timeoutMs: HANG_TIMEOUT_MS });
-          await control("hang", { on: 1 });
-          await control("terminate");
-          await until("error", () => store.status === "error", () => `${seen.statuses.join("→")} closes ${seen.closes} errors ${seen.errors}`, waitMs + reconnect.maxAttempts * HANG_TIMEOUT_MS);
-          stopTimeout();
-          const snapshot = store.getSnapshot();
+          const { seen, snapshot } = await exhaustUnderTimeout("hang", HANG_TIMEOUT_MS);
           expectEqual("statuses", seen.statuses, ["connecting", "open", ...Array(reconnect.maxAttempts).fill(["reconnecting", "connecting"]).flat(), "error"]);
-          expectEqual("replacement sockets", counting.instances.length - 1, reconnect.maxAttempts);
-          expectEqual("attempt", snapshot.attempt, reconnect.maxAttempts);
-          expectEqual("lastError", snapshot.lastError && snapshot.lastError.code, "ERR_RECONNECT_EXHAUSTED");
           expectEqual("lastClose", snapshot.lastClose, { code: 1006, reason: "connect timeout", wasClean: false });
           expectEqual("closes reported (the terminated socket, then each timed-out attempt)", seen.closeReasons.slice(1), Array(reconnect.maxAttempts).fill("connect timeout"));
           check("each attempt lasted at least the timeout", seen.connectingMs.slice(-reconnect.maxAttempts).every((ms) => ms >= HANG_TIMEOUT_MS - 20), seen.connectingMs);
