@@ -25,4 +25,20 @@ module.exports = [
     ignore: ["react"],
     limit: "250 B",
   },
+  {
+    // 699 B measured.
+    name: "socket-store/vue: the three composables, Vue and the root entry left out",
+    path: "dist/vue.js",
+    import: "{ useSocketStore, useConnection, useTopic }",
+    ignore: ["vue", "socket-store"],
+    limit: "735 B",
+  },
+  {
+    // 481 B measured.
+    name: "socket-store/svelte: the three stores, the root entry left out",
+    path: "dist/svelte.js",
+    import: "{ connection, topic, socketStore }",
+    ignore: ["socket-store"],
+    limit: "505 B",
+  },
 ];

@@ -46,6 +46,46 @@ export function Ticker({ url }: { url: string }) {
 }
 `;
 
+const vueApp = `import { SocketStore, type ConnectionSnapshot } from "socket-store";
+import { useConnection, useSocketStore, useTopic } from "socket-store/vue";
+import { defineComponent, h, ref, type ShallowRef } from "vue";
+export const Ticker = defineComponent({
+  setup() {
+    const url = ref("ws://127.0.0.1:8080");
+    const store = useSocketStore(() => new SocketStore<{ price: number }>(new WebSocket(url.value)), url);
+    const connection: Readonly<ShallowRef<ConnectionSnapshot | null>> = useConnection(store);
+    const price = useTopic(store, "price");
+    // @ts-expect-error: not a topic of this store
+    useTopic(store, "volume");
+    return () => h("p", \`\${connection.value?.status} \${price.value satisfies number | undefined}\`);
+  },
+});
+`;
+
+const svelteApp = `import { SocketStore, type ConnectionSnapshot } from "socket-store";
+import { connection, socketStore, topic } from "socket-store/svelte";
+import { derived, get, type Readable } from "svelte/store";
+const store = new SocketStore<{ price: number }>(new WebSocket("ws://127.0.0.1:8080"));
+const snapshots: Readable<ConnectionSnapshot> = connection(store);
+export const status = derived(snapshots, (snapshot) => snapshot.status);
+export const price: number | undefined = get(topic(store, "price"));
+export const feed: Readable<SocketStore<{ price: number }> | null> = socketStore(() => store);
+// @ts-expect-error: not a topic of this store
+topic(store, "volume");
+`;
+
+/** The vue and svelte entries from a CommonJS file: their .d.cts declarations, and Vue's require types. */
+const bindingsCommonJsApp = `import { SocketStore } from "socket-store";
+import { useConnection, useSocketStore } from "socket-store/vue";
+import { connection, socketStore } from "socket-store/svelte";
+declare const create: () => SocketStore<{ price: number }>;
+export function useStatus() {
+  return useConnection(useSocketStore(create)).value?.status;
+}
+export const feed = socketStore(create);
+export const statusOf = (store: SocketStore) => connection(store);
+`;
+
 const testingApp = `import { SocketStore } from "socket-store";
 import { TestSocket, connectionPaths, startPath, type ConnectionPath } from "socket-store/testing";
 const socket = new TestSocket();
@@ -81,6 +121,12 @@ const projects: Record<string, { options: Record<string, unknown>; files: Record
   "bundler-es2022-dom": { options: { ...bundler, lib: ["ES2022", "DOM"] }, files: { "app.ts": browserApp } },
   "bundler-es2023-dom": { options: { ...bundler, lib: ["ES2023", "DOM", "DOM.Iterable"] }, files: { "app.ts": browserApp } },
   "bundler-react": { options: { ...bundler, lib: ["ES2022", "DOM"], jsx: "react-jsx" }, files: { "app.tsx": reactApp } },
+  "bundler-vue": { options: { ...bundler, lib: ["ES2022", "DOM"] }, files: { "app.ts": vueApp } },
+  "bundler-svelte": { options: { ...bundler, lib: ["ES2022", "DOM"] }, files: { "app.ts": svelteApp } },
+  "cjs-node16-vue-svelte": {
+    options: { ...nodeOptions("Node16"), lib: ["ES2023", "DOM"] },
+    files: { "package.json": cjs, "app.ts": bindingsCommonJsApp },
+  },
   "bundler-testing": { options: { ...bundler, lib: ["ES2022", "DOM"] }, files: { "app.ts": testingApp } },
   "esm-node16": { options: nodeOptions("Node16"), files: { "package.json": esm, "app.ts": nodeApp } },
   "cjs-node16": { options: nodeOptions("Node16"), files: { "package.json": cjs, "app.ts": nodeApp } },
@@ -100,7 +146,7 @@ const results = new Map<string, Promise<TypeCheckResult>>();
 
 beforeAll(async () => {
   await ensureBuiltPackage();
-  const app = installPackedPackage(["xstate", "@types/node", "undici-types", "@types/react", "csstype"]);
+  const app = installPackedPackage(["xstate", "@types/node", "undici-types", "@types/react", "csstype", "vue", "svelte"]);
   installed = app;
   // The projects are independent: check them three at a time.
   const names = Object.keys(projects);
@@ -145,6 +191,26 @@ describe("the published types in a browser app (moduleResolution Bundler, DOM, n
     const result = await check("bundler-react");
     expect(result.errors).toEqual([]);
     expect(packageDeclarations(result)).toEqual(["index.d.ts", "react.d.ts"]);
+  }, 300_000);
+});
+
+describe("the published types of socket-store/vue and socket-store/svelte", () => {
+  it("type-check socket-store/vue with Vue's declarations (Bundler, ES2022 + DOM)", async () => {
+    const result = await check("bundler-vue");
+    expect(result.errors).toEqual([]);
+    expect(packageDeclarations(result)).toEqual(["index.d.ts", "vue.d.ts"]);
+  }, 300_000);
+
+  it("type-check socket-store/svelte's stores as svelte/store's Readable (Bundler, ES2022 + DOM)", async () => {
+    const result = await check("bundler-svelte");
+    expect(result.errors).toEqual([]);
+    expect(packageDeclarations(result)).toEqual(["index.d.ts", "svelte.d.ts"]);
+  }, 300_000);
+
+  it("type-check both from a CommonJS consumer (Node16), against the CommonJS declarations", async () => {
+    const result = await check("cjs-node16-vue-svelte");
+    expect(result.errors).toEqual([]);
+    expect(packageDeclarations(result)).toEqual(["index.d.cts", "svelte.d.cts", "vue.d.cts"]);
   }, 300_000);
 });
 

@@ -23,7 +23,7 @@ let installed: InstalledPackage;
 
 beforeAll(async () => {
   await ensureBuiltPackage();
-  installed = installPackedPackage(["xstate", "react"]);
+  installed = installPackedPackage(["xstate", "react", "vue"]);
 }, 180_000);
 
 afterAll(() => installed?.remove());
@@ -36,7 +36,7 @@ describe("the published package", () => {
   });
 
   it("exports each entry as ESM for import and CommonJS for require, declarations first in each", () => {
-    expect(entries.map(([subpath]) => subpath)).toEqual(expect.arrayContaining([".", "./react"]));
+    expect(entries.map(([subpath]) => subpath)).toEqual(expect.arrayContaining([".", "./react", "./vue", "./svelte"]));
     const files = installedFiles(installed.appDir);
     for (const [subpath, target] of entries) {
       const name = subpath === "." ? "index" : subpath.slice(2);
@@ -169,5 +169,41 @@ describe("the published package", () => {
     expect(runtimeModules(read("react.cjs"))).toEqual(["react"]);
     expect(runtimeModules(read("react.d.ts"))).toEqual(["socket-store"]);
     expect(runtimeModules(read("react.d.cts"))).toEqual(["socket-store"]);
+  });
+
+  it("has the vue and svelte entries load the root entry by name (and vue), never a copy of it, in both builds", () => {
+    const dist = join(installed.appDir, "node_modules", "socket-store", "dist");
+    const read = (file: string) => readFileSync(join(dist, file), "utf8");
+    // JSDoc examples in the declarations are not imports.
+    const runtimeModules = (code: string) =>
+      [...new Set([...code.replace(/\/\*[\s\S]*?\*\//g, "").matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)["']([^"']+)["']/g)].map((match) => match[1]))].sort();
+    for (const file of ["vue.js", "vue.cjs", "vue.d.ts", "vue.d.cts"]) expect(runtimeModules(read(file)), file).toEqual(["socket-store", "vue"]);
+    for (const file of ["svelte.js", "svelte.cjs", "svelte.d.ts", "svelte.d.cts"]) expect(runtimeModules(read(file)), file).toEqual(["socket-store"]);
+    for (const file of ["vue.js", "vue.cjs", "svelte.js", "svelte.cjs"]) expect(read(file), file).not.toMatch(/class SocketStore|createActor/);
+  });
+
+  it("throws the root entry's SocketStoreError from the vue and svelte entries, with import and with require", () => {
+    const script = (load: string) => `
+      ${load}
+      const refusals = [
+        () => vue.effectScope().run(() => bindings.vue.useSocketStore("not a function")),
+        () => bindings.svelte.socketStore("not a function"),
+      ];
+      console.log(JSON.stringify(refusals.map((refuse) => {
+        try { refuse() } catch (error) { return error instanceof root.SocketStoreError && error.code }
+      })));
+    `;
+    const esm = `
+      import * as root from "socket-store";
+      import * as vue from "vue";
+      const bindings = { vue: await import("socket-store/vue"), svelte: await import("socket-store/svelte") };
+    `;
+    const cjs = `
+      const root = require("socket-store");
+      const vue = require("vue");
+      const bindings = { vue: require("socket-store/vue"), svelte: require("socket-store/svelte") };
+    `;
+    expect(JSON.parse(run(process.execPath, ["--input-type=module", "-e", script(esm)], installed.appDir))).toEqual(["ERR_INVALID_ARGUMENT", "ERR_INVALID_ARGUMENT"]);
+    expect(JSON.parse(run(process.execPath, ["--input-type=commonjs", "-e", script(cjs)], installed.appDir))).toEqual(["ERR_INVALID_ARGUMENT", "ERR_INVALID_ARGUMENT"]);
   });
 });
