@@ -46,7 +46,8 @@ function storeOf<S extends SocketStore<any>>(source: MaybeRefOrGetter<S | null>,
  * `create` reads handlers when it runs: keep them current through a variable they call
  * (or read props inside them) rather than in `source`, which would open a new socket per change.
  *
- * @param create Makes the store; runs in the browser only, never during server rendering.
+ * @param create Makes the store (a new one each call: the composable owns it). In a component it
+ *   runs at the mount, so never during server rendering.
  * @param source What the store depends on (a ref, a getter, a reactive object, or an array of
  *   them, as `watch` takes): a change replaces the store. @default none (one store per mount)
  * @throws SocketStoreError `ERR_INVALID_ARGUMENT` when `create` is not a function, `source` is
