@@ -1,14 +1,17 @@
-import { and, assign, emit, not, setup } from "xstate";
+import { and, assign, emit, fromCallback, not, setup, stateIn, type AnyEventObject, type SnapshotFrom } from "xstate";
 
 /**
  * The connection lifecycle of one observed WebSocket, and the opt-in bounded reconnect policy.
  *
- * Top-level states are named exactly like the public `ConnectionStatus` values (plus the
- * transient `start` and `checkingBudget`, which are never observed, and the final `disposed`).
- * The machine is pure: socket side effects leave it as emitted events (`createReplacement`,
- * `reconnectExhausted`) that the SocketStore facade carries out. It imports nothing but xstate,
- * and its config is written inline with every guard named, so Stately's tools (Studio's import
- * from code, the VS Code extension) read every state and transition of it.
+ * Six states carry a status of the same name (`connecting`, `open`, `closing`, `reconnecting`,
+ * `closed`, `error`, each tagged with it); `connectionSnapshotOf` turns a snapshot into what a
+ * store publishes. `live` groups the states where a socket is being made, connecting or open,
+ * `disconnected` those where none is; `remoteClose`, `applicationClose` and `checkingBudget`
+ * are choices that are never observed. The machine owns every field of the published snapshot
+ * (`lastClose` and `lastError` arrive with the events that carry them). Socket side effects
+ * leave it as emitted events and as the invoked `createSocket` actor, which the SocketStore
+ * facade carries out. It imports nothing but xstate, and its config is written inline with
+ * every guard named, so Stately's tools read every state and transition of it.
  */
 
 export type BackoffKind = "fixed" | "exponential";
@@ -40,54 +43,86 @@ export interface ConnectionInput {
     backoff: BackoffKind;
     initialDelayMs: number;
     maxDelayMs: number;
+    /** How long one attempt may stay `connecting`; `false`: no limit. */
+    connectTimeoutMs: number | false;
   };
 }
+
+/** What a close event said: the store's `lastClose`. */
+export interface CloseRecord {
+  code: number;
+  reason: string;
+  wasClean: boolean;
+}
+
+/** An error the store reported: the store's `lastError`. */
+export interface ErrorRecord extends Error {
+  readonly code: string;
+}
+
+export type ConnectionStatus = "connecting" | "open" | "closing" | "closed" | "reconnecting" | "error";
 
 export interface ConnectionContext extends BackoffPolicy {
   readyState: number;
   reconnectEnabled: boolean;
   maxAttempts: number;
+  connectTimeoutMs: number | false;
   /** Attempt number of the current outage; 0 when there is none (or the last one succeeded). */
   attempt: number;
   /** Delay of the pending attempt while `reconnecting`, else null. */
   retryDelayMs: number | null;
-  /**
-   * Identifies the socket-factory call the machine waits for in `connecting.creatingSocket`;
-   * a factory result that names another request (abandoned by close, drop or dispose) is ignored.
-   */
-  replacementRequest: number;
+  lastClose: CloseRecord | null;
+  lastError: ErrorRecord | null;
 }
 
 export type ConnectionEvent =
   /** The observed socket fired `open`. */
   | { type: "SOCKET.OPENED" }
+  /** The observed socket fired `error`; `readyState` is what it reported then. */
+  | { type: "SOCKET.ERRORED"; readyState: number }
   /** The application called `close()` directly on the observed socket. */
   | { type: "SOCKET.CLOSE_CALLED" }
   /**
    * The observed socket fired `close`. `retryOnClose` is the verdict of the application's
    * predicate when it was asked (undefined when there is none; false when it threw).
    */
-  | { type: "SOCKET.CLOSED"; retryOnClose?: boolean | undefined }
+  | { type: "SOCKET.CLOSED"; close: CloseRecord; retryOnClose?: boolean | undefined }
   /** `store.close()`. */
   | { type: "STORE.CLOSE" }
   /** `store.reconnect()`. */
   | { type: "STORE.RECONNECT" }
   /**
-   * `store.drop(reason)`: the observed socket (or the pending factory call) is ended now and
-   * judged like a close event `{ code: 1006, wasClean: false }` in the current state;
-   * `retryOnClose` is the predicate's verdict as for `SOCKET.CLOSED`.
+   * `store.drop(reason)` (and the end of a timed-out attempt): the observed socket, or the
+   * pending factory call, is ended now and judged like its close event `close`
+   * (`{ code: 1006, wasClean: false }`); `retryOnClose` as for `SOCKET.CLOSED`.
    */
-  | { type: "STORE.DROP"; retryOnClose?: boolean | undefined }
-  /** The facade took over the socket of factory call `request`, with this `readyState`. */
-  | { type: "REPLACEMENT.READY"; request: number; readyState: number }
-  /** Factory call `request` threw, rejected or gave something that is not a WebSocket. */
-  | { type: "REPLACEMENT.FAILED"; request: number }
+  | { type: "STORE.DROP"; close: CloseRecord; retryOnClose?: boolean | undefined }
+  /** The invoked `createSocket` delivered a socket, taken over with this `readyState`. */
+  | { type: "REPLACEMENT.READY"; readyState: number }
+  /** The invoked `createSocket` threw, rejected or gave something that is not a WebSocket. */
+  | { type: "REPLACEMENT.FAILED" }
+  /** The store reported `error` (it becomes `lastError`). */
+  | { type: "ERROR.REPORTED"; error: ErrorRecord }
   /** `store.dispose()`. */
   | { type: "DISPOSE" };
 
+/** Effects the facade carries out when the machine emits them. */
 export type ConnectionEmitted =
-  | { type: "createReplacement"; attempt: number; request: number }
-  | { type: "reconnectExhausted"; attempt: number };
+  /** The outage ended in `error`: report ERR_RECONNECT_EXHAUSTED. */
+  | { type: "reconnectExhausted"; attempt: number }
+  /** The attempt outlived `connectTimeoutMs`: report ERR_CONNECT_TIMEOUT. */
+  | { type: "connectTimedOut" }
+  /** The attempt is over (timed out, or its socket failed with no close): end it like `drop("")`, unless the store left this state meanwhile. */
+  | { type: "endAttempt" };
+
+/** What the invoked `createSocket` actor is given: the attempt it makes a socket for. */
+export interface ReplacementRequest {
+  attempt: number;
+}
+
+// When a delay is not a number XState raises its event at once, without a timer; the
+// transition's guard (`hasConnectTimeout`) then declines it. So no timer runs without a timeout.
+const NO_TIMER = undefined as unknown as number;
 
 export const connectionMachine = setup({
   types: {
@@ -96,31 +131,40 @@ export const connectionMachine = setup({
     events: {} as ConnectionEvent,
     emitted: {} as ConnectionEmitted,
   },
+  actors: {
+    // The SocketStore provides the real one (it calls the application's `createSocket`, or the
+    // default factory, and sends REPLACEMENT.READY or REPLACEMENT.FAILED back); stopping it
+    // (the state exits) abandons the call. This stand-in never answers.
+    createSocket: fromCallback<AnyEventObject, ReplacementRequest>(() => {}),
+  },
   guards: {
     startsConnecting: ({ context }) => context.readyState === 0,
     startsOpen: ({ context }) => context.readyState === 1,
     startsClosing: ({ context }) => context.readyState === 2,
     isReconnectEnabled: ({ context }) => context.reconnectEnabled === true,
+    hasConnectTimeout: ({ context }) => context.reconnectEnabled === true && context.connectTimeoutMs !== false,
+    isCreatingSocket: stateIn("#creatingSocket"),
+    timesOutCreatingSocket: and(["hasConnectTimeout", "isCreatingSocket"]),
+    isStillConnecting: ({ event }) => event.type === "SOCKET.ERRORED" && event.readyState === 0,
     retryOnCloseAccepts: ({ event }) => (event.type === "SOCKET.CLOSED" || event.type === "STORE.DROP") && event.retryOnClose === true,
     retryOnCloseDeclines: ({ event }) => (event.type === "SOCKET.CLOSED" || event.type === "STORE.DROP") && event.retryOnClose === false,
-    /** A close nobody asked for (server, network, drop): retried unless the predicate declines. */
+    /** A close nobody asked for (server, network, drop, timeout): retried unless the predicate declines. */
     retriesRemoteClose: and(["isReconnectEnabled", not("retryOnCloseDeclines")]),
     /** A close the application started with `socket.close()`: retried only if the predicate accepts. */
     retriesApplicationClose: and(["isReconnectEnabled", "retryOnCloseAccepts"]),
     isInOutage: ({ context }) => context.attempt > 0,
     hasAttemptsLeft: ({ context }) => context.attempt < context.maxAttempts,
-    isAwaitedReplacement: ({ context, event }) =>
-      (event.type === "REPLACEMENT.READY" || event.type === "REPLACEMENT.FAILED") && event.request === context.replacementRequest,
     replacementIsConnecting: ({ event }) => event.type === "REPLACEMENT.READY" && event.readyState === 0,
     replacementIsOpen: ({ event }) => event.type === "REPLACEMENT.READY" && event.readyState === 1,
-    awaitedReplacementIsConnecting: and(["isAwaitedReplacement", "replacementIsConnecting"]),
-    awaitedReplacementIsOpen: and(["isAwaitedReplacement", "replacementIsOpen"]),
   },
   delays: {
     backoff: ({ context }) => context.retryDelayMs ?? 0,
     // A replacement must stay open this long before the outage counts as over, so a server
     // that accepts and drops at once cannot reset the attempt budget forever.
     stabilityWindow: ({ context }) => context.maxDelayMs,
+    connectTimeout: ({ context }) => (context.reconnectEnabled && context.connectTimeoutMs !== false ? context.connectTimeoutMs : NO_TIMER),
+    // A compliant socket fires `close` right after such an `error`; one task is long enough to wait.
+    closeGrace: 0,
   },
   actions: {
     scheduleNextAttempt: assign(({ context }) => {
@@ -130,13 +174,13 @@ export const connectionMachine = setup({
     clearRetryDelay: assign({ retryDelayMs: null }),
     startFreshOutage: assign({ attempt: 1, retryDelayMs: null }),
     endOutage: assign({ attempt: 0 }),
-    nextReplacementRequest: assign(({ context }) => ({ replacementRequest: context.replacementRequest + 1 })),
-    requestReplacement: emit(({ context }) => ({
-      type: "createReplacement" as const,
-      attempt: context.attempt,
-      request: context.replacementRequest,
-    })),
+    recordClose: assign({
+      lastClose: ({ context, event }) => (event.type === "SOCKET.CLOSED" || event.type === "STORE.DROP" ? event.close : context.lastClose),
+    }),
+    recordError: assign({ lastError: ({ context, event }) => (event.type === "ERROR.REPORTED" ? event.error : context.lastError) }),
     reportExhausted: emit(({ context }) => ({ type: "reconnectExhausted" as const, attempt: context.attempt })),
+    reportConnectTimeout: emit({ type: "connectTimedOut" as const }),
+    endAttempt: emit({ type: "endAttempt" as const }),
   },
 }).createMachine({
   id: "connection",
@@ -147,124 +191,200 @@ export const connectionMachine = setup({
     backoff: input.reconnect.backoff,
     initialDelayMs: input.reconnect.initialDelayMs,
     maxDelayMs: input.reconnect.maxDelayMs,
+    connectTimeoutMs: input.reconnect.connectTimeoutMs,
     attempt: 0,
     retryDelayMs: null,
-    replacementRequest: 0,
+    lastClose: null,
+    lastError: null,
   }),
   initial: "start",
   on: {
-    DISPOSE: ".disposed",
+    "ERROR.REPORTED": { actions: "recordError" },
+    /** The late close of a socket whose attempt already failed (it was closing when taken over). */
+    "SOCKET.CLOSED": { actions: "recordClose" },
+    DISPOSE: "#disposed",
   },
   states: {
     start: {
       always: [
-        { guard: "startsConnecting", target: "connecting.socket" },
-        { guard: "startsOpen", target: "open.stable" },
-        { guard: "startsClosing", target: "closing.byRemote" },
-        { target: "closed" },
+        { guard: "startsConnecting", target: "#handshake" },
+        { guard: "startsOpen", target: "#stable" },
+        { guard: "startsClosing", target: "#handedOver" },
+        { target: "#closed" },
       ],
     },
-    connecting: {
-      initial: "socket",
-      states: {
-        /** The observed socket is connecting (the original one, or a replacement of an outage). */
-        socket: {
-          tags: ["live", "observesSocket", "asksRetryOnClose"],
-          on: {
-            "SOCKET.OPENED": [{ guard: "isInOutage", target: "#connection.open.settling" }, { target: "#connection.open.stable" }],
-            "SOCKET.CLOSED": [{ guard: "retriesRemoteClose", target: "#connection.checkingBudget" }, { target: "#connection.closed" }],
-            "STORE.DROP": [{ guard: "retriesRemoteClose", target: "#connection.checkingBudget" }, { target: "#connection.closed" }],
-            "SOCKET.CLOSE_CALLED": "#connection.closing.byApplication",
-            "STORE.CLOSE": "#connection.closing.byStore",
-          },
-        },
-        /** Waiting for the socket factory (a Promise may be pending). */
-        creatingSocket: {
-          tags: ["asksRetryOnClose"],
-          entry: ["nextReplacementRequest", "requestReplacement"],
-          on: {
-            "REPLACEMENT.READY": [
-              { guard: "awaitedReplacementIsConnecting", target: "socket" },
-              { guard: "awaitedReplacementIsOpen", target: "#connection.open.settling" },
-              { guard: "isAwaitedReplacement", target: "#connection.checkingBudget" },
-            ],
-            "REPLACEMENT.FAILED": { guard: "isAwaitedReplacement", target: "#connection.checkingBudget" },
-            /** The pending factory call is abandoned; the attempt failed like a remote close. */
-            "STORE.DROP": [{ guard: "retriesRemoteClose", target: "#connection.checkingBudget" }, { target: "#connection.closed" }],
-            "STORE.CLOSE": "#connection.closed",
-          },
-        },
-      },
-    },
-    open: {
-      initial: "stable",
-      tags: ["live", "observesSocket", "asksRetryOnClose"],
+    live: {
+      id: "live",
+      tags: ["asksRetryOnClose"],
+      description: "A socket is being made, connecting or open: drop() or its close ends it, judged as a remote close.",
+      initial: "connecting",
       on: {
-        "SOCKET.CLOSED": [{ guard: "retriesRemoteClose", target: "checkingBudget" }, { target: "closed" }],
-        "STORE.DROP": [{ guard: "retriesRemoteClose", target: "checkingBudget" }, { target: "closed" }],
-        "SOCKET.CLOSE_CALLED": "closing.byApplication",
-        "STORE.CLOSE": "closing.byStore",
+        "SOCKET.CLOSED": "#remoteClose",
+        "STORE.DROP": "#remoteClose",
+        "SOCKET.CLOSE_CALLED": "#byApplication",
+        "STORE.CLOSE": "#byStore",
       },
       states: {
-        /** A replacement opened; the outage is over once it has stayed open for the window. */
-        settling: {
-          after: { stabilityWindow: { target: "stable", actions: "endOutage" } },
+        connecting: {
+          id: "connecting",
+          tags: ["connecting"],
+          initial: "handshake",
+          after: {
+            connectTimeout: [
+              { guard: "timesOutCreatingSocket", target: "#factoryTimedOut", actions: "reportConnectTimeout" },
+              { guard: "hasConnectTimeout", target: "#handshakeEnding", actions: "reportConnectTimeout" },
+            ],
+          },
+          on: {
+            "SOCKET.OPENED": [{ guard: "isInOutage", target: "#settling" }, { target: "#stable" }],
+          },
+          states: {
+            creatingSocket: {
+              id: "creatingSocket",
+              description: "This attempt's socket factory is called; leaving this state abandons the call.",
+              initial: "pending",
+              on: {
+                "REPLACEMENT.READY": [
+                  { guard: "replacementIsConnecting", target: "#handshake" },
+                  { guard: "replacementIsOpen", target: "#settling" },
+                  { target: "#checkingBudget" },
+                ],
+                "REPLACEMENT.FAILED": "#checkingBudget",
+                "STORE.CLOSE": "#closed",
+              },
+              states: {
+                pending: {
+                  id: "factoryPending",
+                  invoke: { src: "createSocket", input: ({ context }) => ({ attempt: context.attempt }) },
+                },
+                timedOut: {
+                  id: "factoryTimedOut",
+                  tags: ["ending"],
+                  description: "The call outlived the connect timeout and was abandoned: the store fails the attempt like drop().",
+                  entry: "endAttempt",
+                },
+              },
+            },
+            handshake: {
+              id: "handshake",
+              description: "The observed socket is connecting.",
+              on: { "SOCKET.ERRORED": { guard: "isStillConnecting", target: "#handshakeFailed" } },
+            },
+            handshakeFailed: {
+              id: "handshakeFailed",
+              description: "The socket reported an error while still CONNECTING: its close should follow at once.",
+              after: { closeGrace: "#handshakeEnding" },
+            },
+            handshakeEnding: {
+              id: "handshakeEnding",
+              tags: ["ending"],
+              description: "The handshake timed out, or failed with no close: the store ends the socket like drop().",
+              entry: "endAttempt",
+            },
+          },
         },
-        stable: {},
+        open: {
+          id: "open",
+          tags: ["open"],
+          initial: "stable",
+          states: {
+            settling: {
+              id: "settling",
+              description: "A replacement opened; the outage is over once it has stayed open for the stability window.",
+              after: { stabilityWindow: { target: "#stable", actions: "endOutage" } },
+            },
+            stable: { id: "stable" },
+          },
+        },
       },
     },
     closing: {
-      initial: "byRemote",
+      id: "closing",
+      tags: ["closing"],
+      initial: "handedOver",
+      on: { "STORE.CLOSE": "#byStore" },
       states: {
-        /** Closing on its own (the socket was already closing when the store got it). */
-        byRemote: {
-          tags: ["observesSocket", "asksRetryOnClose"],
-          on: {
-            "SOCKET.CLOSED": [{ guard: "retriesRemoteClose", target: "#connection.checkingBudget" }, { target: "#connection.closed" }],
-            "STORE.DROP": [{ guard: "retriesRemoteClose", target: "#connection.checkingBudget" }, { target: "#connection.closed" }],
-            "STORE.CLOSE": "byStore",
-          },
+        handedOver: {
+          id: "handedOver",
+          tags: ["asksRetryOnClose"],
+          description: "The socket was already closing when the store got it.",
+          on: { "SOCKET.CLOSED": "#remoteClose", "STORE.DROP": "#remoteClose" },
         },
         byApplication: {
-          tags: ["observesSocket", "asksRetryOnClose"],
+          id: "byApplication",
+          tags: ["asksRetryOnClose"],
+          on: { "SOCKET.CLOSED": "#applicationClose", "STORE.DROP": "#applicationClose" },
+        },
+        byStore: {
+          id: "byStore",
+          description: "store.close() is final: the close is not judged.",
           on: {
-            "SOCKET.CLOSED": [{ guard: "retriesApplicationClose", target: "#connection.checkingBudget" }, { target: "#connection.closed" }],
-            "STORE.DROP": [{ guard: "retriesApplicationClose", target: "#connection.checkingBudget" }, { target: "#connection.closed" }],
-            "STORE.CLOSE": "byStore",
+            "SOCKET.CLOSED": { target: "#closed", actions: "recordClose" },
+            "STORE.DROP": { target: "#closed", actions: "recordClose" },
           },
         },
-        /** `store.close()` is terminal: the close is not judged. */
-        byStore: {
-          tags: ["observesSocket"],
-          on: { "SOCKET.CLOSED": "#connection.closed", "STORE.DROP": "#connection.closed" },
-        },
       },
     },
-    /** Never observed: decides between the next attempt and giving up. */
+    remoteClose: {
+      id: "remoteClose",
+      description: "A close nobody asked for: retried unless retryOnClose declines.",
+      entry: "recordClose",
+      always: [{ guard: "retriesRemoteClose", target: "#checkingBudget" }, { target: "#closed" }],
+    },
+    applicationClose: {
+      id: "applicationClose",
+      description: "A close the application started with socket.close(): retried only if retryOnClose accepts.",
+      entry: "recordClose",
+      always: [{ guard: "retriesApplicationClose", target: "#checkingBudget" }, { target: "#closed" }],
+    },
     checkingBudget: {
-      always: [{ guard: "hasAttemptsLeft", target: "reconnecting" }, { target: "error" }],
+      id: "checkingBudget",
+      description: "An attempt failed or an outage starts: the next attempt, or error when the budget is spent.",
+      always: [{ guard: "hasAttemptsLeft", target: "#reconnecting" }, { target: "#error" }],
     },
-    reconnecting: {
-      entry: "scheduleNextAttempt",
-      exit: "clearRetryDelay",
-      after: { backoff: "connecting.creatingSocket" },
+    disconnected: {
+      description: "No socket is connecting or open: reconnect() starts a fresh outage.",
       on: {
-        "STORE.CLOSE": "closed",
-        "STORE.RECONNECT": { guard: "isReconnectEnabled", target: "connecting.creatingSocket", actions: "startFreshOutage" },
+        "STORE.RECONNECT": { guard: "isReconnectEnabled", target: "#creatingSocket", actions: "startFreshOutage" },
+        "STORE.CLOSE": "#closed",
+      },
+      initial: "closed",
+      states: {
+        reconnecting: {
+          id: "reconnecting",
+          tags: ["reconnecting"],
+          entry: "scheduleNextAttempt",
+          exit: "clearRetryDelay",
+          after: { backoff: "#creatingSocket" },
+        },
+        closed: { id: "closed", tags: ["closed"] },
+        error: { id: "error", tags: ["error"], entry: "reportExhausted" },
       },
     },
-    closed: {
-      on: {
-        "STORE.RECONNECT": { guard: "isReconnectEnabled", target: "connecting.creatingSocket", actions: "startFreshOutage" },
-      },
-    },
-    error: {
-      entry: "reportExhausted",
-      on: {
-        "STORE.CLOSE": "closed",
-        "STORE.RECONNECT": { guard: "isReconnectEnabled", target: "connecting.creatingSocket", actions: "startFreshOutage" },
-      },
-    },
-    disposed: { type: "final" },
+    disposed: { id: "disposed", type: "final" },
   },
 });
+
+export type ConnectionMachineSnapshot = SnapshotFrom<typeof connectionMachine>;
+
+/** What a store publishes: `ConnectionSnapshot`, before it is frozen. */
+export interface ConnectionView {
+  status: ConnectionStatus;
+  attempt: number;
+  retryDelayMs: number | null;
+  lastClose: CloseRecord | null;
+  lastError: ErrorRecord | null;
+}
+
+const STATUSES: readonly ConnectionStatus[] = ["connecting", "open", "closing", "reconnecting", "closed", "error"];
+
+/** The status a snapshot shows: the tag of its status state (`closed` once disposed: the store then publishes nothing). */
+export function statusOf(snapshot: ConnectionMachineSnapshot): ConnectionStatus {
+  return STATUSES.find((status) => snapshot.hasTag(status)) ?? "closed";
+}
+
+/** The public snapshot of a machine snapshot: a new object each call. */
+export function connectionSnapshotOf(snapshot: ConnectionMachineSnapshot): ConnectionView {
+  const { attempt, retryDelayMs, lastClose, lastError } = snapshot.context;
+  return { status: statusOf(snapshot), attempt, retryDelayMs, lastClose, lastError };
+}

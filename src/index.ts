@@ -8,6 +8,7 @@ export type {
   ConnectionStatus,
   EventLike,
   MessageEventLike,
+  ReconnectOptions,
   ReplacementContext,
   SocketStoreHandlers,
   SocketStoreOptions,
@@ -17,12 +18,17 @@ export type {
   InspectOption,
   WebSocketLike,
 } from "./types.js";
-export { connectionMachine, backoffDelay } from "../machines/connection.js";
+export { connectionMachine, connectionSnapshotOf, backoffDelay } from "../machines/connection.js";
 export type {
   BackoffKind,
   BackoffPolicy,
+  CloseRecord,
   ConnectionContext,
   ConnectionEmitted,
   ConnectionEvent,
   ConnectionInput,
+  ConnectionMachineSnapshot,
+  ConnectionView,
+  ErrorRecord,
+  ReplacementRequest,
 } from "../machines/connection.js";

@@ -2,19 +2,22 @@ import type { ConnectionInput } from "../machines/connection.js";
 import { SocketStoreError } from "./errors.js";
 import { reportException } from "./report-exception.js";
 import { describeSocketShapeProblem } from "./socket-boundary.js";
-import type { CloseEventLike, SocketStoreHandlers, SocketStoreOptions, SocketStoreReconnectOptions, WebSocketLike } from "./types.js";
+import type { CloseEventLike, ReconnectOptions, SocketStoreHandlers, SocketStoreOptions, SocketStoreReconnectOptions, WebSocketLike } from "./types.js";
 
-/** The reconnect options after defaults (`enabled: false` when reconnect is off). */
+/** The reconnect options after defaults (`enabled: false` when reconnect is off), and the frozen copy the store shows. */
 export type ResolvedReconnect = ConnectionInput["reconnect"] &
-  Pick<SocketStoreReconnectOptions, "retryOnClose" | "createSocket">;
+  Pick<SocketStoreReconnectOptions, "retryOnClose" | "createSocket"> & { options: ReconnectOptions };
 
-const DISABLED: ResolvedReconnect = {
+const DEFAULTS: ReconnectOptions = Object.freeze({
   enabled: false,
   maxAttempts: 5,
   backoff: "exponential",
   initialDelayMs: 250,
   maxDelayMs: 5000,
-};
+  connectTimeoutMs: 10_000,
+});
+
+const DISABLED: ResolvedReconnect = { ...DEFAULTS, options: DEFAULTS };
 
 // setTimeout fires at once for delays above this, which would turn a backoff into a busy loop.
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
@@ -28,6 +31,7 @@ function describe(value: unknown): string {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
 const isDelay = (value: unknown) => typeof value === "number" && value >= 0 && value <= MAX_TIMER_DELAY_MS;
+const isTimeout = (value: unknown) => value === false || (typeof value === "number" && value > 0 && value <= MAX_TIMER_DELAY_MS);
 
 /** Throws ERR_INVALID_ARGUMENT naming `name` unless `valid`. The message never shows strings (they may be URLs). */
 function check(valid: boolean, name: string, expected: string, value: unknown): void {
@@ -93,10 +97,10 @@ export function askRetryOnClose(reconnect: ResolvedReconnect, event: CloseEventL
 function resolveReconnect(reconnect: unknown): ResolvedReconnect {
   // Strict opt-in: anything but an object whose `enabled` is the boolean true is "disabled" and not validated.
   if (!isObject(reconnect) || reconnect.enabled !== true) return DISABLED;
-  const resolved = { ...DISABLED, enabled: true } as Record<string, unknown>;
+  const resolved = { ...DEFAULTS, enabled: true } as Record<string, unknown>;
   // `undefined` means "use the default"; `null` is a bad value like any other.
   for (const [name, value] of Object.entries(reconnect)) if (value !== undefined) resolved[name] = value;
-  const { maxAttempts, backoff, initialDelayMs, maxDelayMs, retryOnClose, createSocket } = resolved;
+  const { maxAttempts, backoff, initialDelayMs, maxDelayMs, connectTimeoutMs, retryOnClose, createSocket } = resolved;
   const name = (option: string) => `options.reconnect.${option}`;
   check(Number.isInteger(maxAttempts) && (maxAttempts as number) >= 1, name("maxAttempts"), "an integer >= 1", maxAttempts);
   check(backoff === "fixed" || backoff === "exponential", name("backoff"), '"fixed" or "exponential"', backoff);
@@ -108,7 +112,9 @@ function resolveReconnect(reconnect: unknown): ResolvedReconnect {
     `at most ${name("maxDelayMs")} (${maxDelayMs}) with exponential backoff`,
     initialDelayMs,
   );
+  check(isTimeout(connectTimeoutMs), name("connectTimeoutMs"), `false or a number of milliseconds above 0, at most ${MAX_TIMER_DELAY_MS}`, connectTimeoutMs);
   checkFunction(name("retryOnClose"), retryOnClose);
   checkFunction(name("createSocket"), createSocket);
-  return resolved as ResolvedReconnect;
+  const options = Object.freeze({ enabled: true, maxAttempts, backoff, initialDelayMs, maxDelayMs, connectTimeoutMs }) as ReconnectOptions;
+  return { ...options, retryOnClose, createSocket, options } as ResolvedReconnect;
 }

@@ -1,5 +1,5 @@
-import { createActor, type Actor } from "xstate";
-import { connectionMachine, type ConnectionEmitted, type ConnectionEvent } from "../machines/connection.js";
+import { createActor, fromCallback, type Actor, type AnyEventObject } from "xstate";
+import { connectionMachine, connectionSnapshotOf, type ConnectionEmitted, type ConnectionEvent, type ReplacementRequest } from "../machines/connection.js";
 import { SocketStoreError, type SocketStoreErrorCode } from "./errors.js";
 import { askRetryOnClose, assertHandlers, assertListener, assertSocket, resolveOptions, type ResolvedReconnect } from "./options.js";
 import { ListenerSet, reportException } from "./report-exception.js";
@@ -7,20 +7,20 @@ import {
   SocketAttachment,
   closeAbandoned,
   createDefaultReplacement,
-  endSocket,
-  obtainSocket,
   describeCloseArgumentProblem,
   describeSocketShapeProblem,
+  endSocket,
+  obtainSocket,
   type SocketObserver,
 } from "./socket-boundary.js";
 import { TopicRegistry } from "./topics.js";
 import type {
   CloseEventLike,
-  CloseInfo,
   ConnectionSnapshot,
   ConnectionStatus,
   EventLike,
   MessageEventLike,
+  ReconnectOptions,
   SocketStoreHandlers,
   SocketStoreOptions,
   TopicView,
@@ -29,11 +29,15 @@ import type {
 
 const NO_HANDLERS: SocketStoreHandlers<any> = Object.freeze({});
 
-const cancelTimer = (id: unknown): void => clearTimeout(id as ReturnType<typeof setTimeout>);
-
-function statusOf(value: unknown): ConnectionStatus {
-  return (typeof value === "string" ? value : Object.keys(value as object)[0]) as ConnectionStatus;
+/** One call of the invoked `createSocket` actor; `settled` once its result was taken over or judged. */
+interface FactoryCall {
+  attempt: number;
+  controller: AbortController;
+  answer(event: ConnectionEvent): void;
+  settled: boolean;
 }
+
+type Effect = ConnectionEmitted | { type: "createReplacement"; call: FactoryCall };
 
 /**
  * Observes a WebSocket the application created: a connection status to subscribe to, messages
@@ -48,22 +52,36 @@ function statusOf(value: unknown): ConnectionStatus {
  * store.subscribe(() => render(store.getSnapshot().status));
  */
 export class SocketStore<Topics extends Record<string, unknown> = Record<string, unknown>> {
+  static readonly #byActorSystem = new WeakMap<object, SocketStore<any>>();
+  // One machine for every store (`provide()` builds a whole machine): its `createSocket` finds the
+  // store by the actor system it runs in and leaves the call to it, outside XState's processing.
+  static readonly #machine = connectionMachine.provide({
+    actors: {
+      createSocket: fromCallback<AnyEventObject, ReplacementRequest>(({ input, sendBack, system }) => {
+        const call: FactoryCall = { attempt: input.attempt, controller: new AbortController(), answer: sendBack, settled: false };
+        const store = SocketStore.#byActorSystem.get(system);
+        if (store) store.#enqueue({ type: "createReplacement", call });
+        return () => {
+          if (!call.settled) call.controller.abort();
+        };
+      }),
+    },
+  });
+
   #socket: WebSocketLike;
   readonly #original: WebSocketLike;
   #handlers: SocketStoreHandlers<Topics>;
   readonly #reconnect: ResolvedReconnect;
   readonly #actor: Actor<typeof connectionMachine>;
-  #attachment: SocketAttachment;
+  /** Listens to the observed socket; null once the store let it go (dropped, or a replacement is being made). */
+  #attachment: SocketAttachment | null;
   #snapshot!: ConnectionSnapshot;
   /** The socket `send()` may use: the observed one while the published status is `open`, else null. */
   #sendTarget: WebSocketLike | null = null;
-  #lastClose: CloseInfo | null = null;
-  #lastError: SocketStoreError | null = null;
-  /** Subscribers; created on first subscribe (many stores only use handlers). */
   #listeners: ListenerSet | undefined;
   readonly #topics = new TopicRegistry<Topics>();
-  /** What the machine emitted and the store has not carried out yet; created on first use. */
-  #effects: ConnectionEmitted[] | undefined;
+  /** What the machine asked for and the store has not carried out yet. */
+  #effects: Effect[] | undefined;
   readonly #observer: SocketObserver = {
     open: (event: EventLike) => {
       this.#step({ type: "SOCKET.OPENED" });
@@ -82,8 +100,12 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
       // Re-read: onMessage may have disposed the store.
       if (this.#handlers.route) this.#route(event);
     },
-    error: (event: unknown) => this.#report("ERR_SOCKET_ERROR", "the socket reported an error event", event),
-    close: (event: CloseEventLike) => this.#handleClose(event),
+    error: (event: unknown) => {
+      const { readyState } = this.#socket;
+      this.#report("ERR_SOCKET_ERROR", "the socket reported an error event", event);
+      this.#step({ type: "SOCKET.ERRORED", readyState });
+    },
+    close: (event: CloseEventLike) => this.#judgeClose(event, "SOCKET.CLOSED"),
     applicationClosed: () => this.#step({ type: "SOCKET.CLOSE_CALLED" }),
   };
 
@@ -97,27 +119,26 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     assertSocket(socket);
     assertHandlers(handlers);
     const { reconnect, inspect } = resolveOptions(options);
-    this.#original = socket;
-    this.#socket = socket;
+    this.#original = this.#socket = socket;
     this.#handlers = handlers ?? NO_HANDLERS;
     this.#reconnect = reconnect;
-    this.#actor = createActor(connectionMachine, {
+    this.#actor = createActor(SocketStore.#machine, {
       input: { readyState: socket.readyState, reconnect },
       inspect,
-      // Timers of the machine (backoff, stability window) fire outside any store call: settle
-      // after each so the store's snapshot and effects follow, outside XState's processing.
+      // The machine's timers (backoff, stability window, connect timeout) fire outside any store
+      // call: the store carries out their effects and publishes after each, outside XState's
+      // processing, so that callbacks may call the store and see its effect at once.
       clock: {
         setTimeout: (fire: () => void, ms: number) =>
           setTimeout(() => {
             fire();
             this.#settle();
           }, ms),
-        clearTimeout: cancelTimer,
+        clearTimeout: (id: unknown) => clearTimeout(id as ReturnType<typeof setTimeout>),
       },
     });
-    this.#actor.on("*", (effect) => {
-      (this.#effects ??= []).push(effect);
-    });
+    SocketStore.#byActorSystem.set(this.#actor.system, this);
+    this.#actor.on("*", (effect) => this.#enqueue(effect));
     this.#actor.start();
     this.#attachment = new SocketAttachment(socket, this.#observer);
     this.#publish();
@@ -131,6 +152,14 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   /** Same as `getSnapshot().status`. */
   get status(): ConnectionStatus {
     return this.#snapshot.status;
+  }
+
+  /**
+   * The reconnect options in effect, defaults applied (`enabled: false` when reconnect is off),
+   * frozen: what a UI needs to show "attempt 2 of 5".
+   */
+  get reconnectOptions(): ReconnectOptions {
+    return this.#reconnect.options;
   }
 
   /** The current snapshot; the same object until something in it changes. */
@@ -181,7 +210,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     if (problem) throw new SocketStoreError("ERR_INVALID_ARGUMENT", `SocketStore: ${problem}`);
     // The socket's own close runs first (given exactly the arguments the caller gave): if it
     // throws, the store has changed nothing.
-    if (this.#actor.getSnapshot().hasTag("live")) this.#attachment.closeAsStore(args.slice(0, 2));
+    if (this.#attachment && this.#actor.getSnapshot().matches("live")) this.#attachment.closeAsStore(args.slice(0, 2));
     this.#step({ type: "STORE.CLOSE" });
   }
 
@@ -215,13 +244,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     if (typeof reason !== "string") {
       throw new SocketStoreError("ERR_INVALID_ARGUMENT", "SocketStore: drop(reason) must be given a string reason when given");
     }
-    const snapshot = this.#actor.getSnapshot();
-    if (!snapshot.can({ type: "STORE.DROP" })) return;
-    if (snapshot.hasTag("observesSocket")) {
-      this.#attachment.detach();
-      endSocket(this.#socket);
-    }
-    this.#handleClose({ type: "close", code: 1006, reason, wasClean: false }, "STORE.DROP");
+    if (this.#actor.getSnapshot().can({ type: "STORE.DROP", close: { code: 1006, reason, wasClean: false } })) this.#endAttempt(reason);
   }
 
   /**
@@ -237,7 +260,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     this.#topics.clearListeners();
     this.#actor.send({ type: "DISPOSE" });
     this.#effects = undefined;
-    this.#attachment.detach();
+    this.#attachment?.detach();
     if (this.#socket !== this.#original) closeAbandoned(this.#socket);
   }
 
@@ -248,6 +271,10 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
 
   #isDisposed(): boolean {
     return this.#actor.getSnapshot().status !== "active";
+  }
+
+  #enqueue(effect: Effect): void {
+    (this.#effects ??= []).push(effect);
   }
 
   #route(event: MessageEventLike): void {
@@ -261,10 +288,20 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     if (!this.#topics.apply(update)) this.#report("ERR_ROUTE", "handlers.route returned neither { topic, value } nor undefined", update);
   }
 
-  #handleClose(event: CloseEventLike, type: "SOCKET.CLOSED" | "STORE.DROP" = "SOCKET.CLOSED"): void {
-    this.#lastClose = { code: event.code, reason: event.reason ?? "", wasClean: event.wasClean === true };
+  /** What drop() does: the observed socket (if any) is let go and ended, and the close `{ 1006, reason }` judged. */
+  #endAttempt(reason: string): void {
+    if (this.#attachment) {
+      this.#attachment.detach();
+      this.#attachment = null;
+      endSocket(this.#socket);
+    }
+    this.#judgeClose({ type: "close", code: 1006, reason, wasClean: false }, "STORE.DROP");
+  }
+
+  #judgeClose(event: CloseEventLike, type: "SOCKET.CLOSED" | "STORE.DROP"): void {
+    const close = { code: event.code, reason: event.reason ?? "", wasClean: event.wasClean === true };
     const verdict = this.#actor.getSnapshot().hasTag("asksRetryOnClose") ? askRetryOnClose(this.#reconnect, event) : {};
-    this.#step({ type, retryOnClose: verdict.retry });
+    this.#step({ type, close, retryOnClose: verdict.retry });
     if ("thrown" in verdict) this.#report("ERR_RETRY_PREDICATE", "options.reconnect.retryOnClose threw", verdict.thrown);
     this.#call("onClose", event);
   }
@@ -277,87 +314,78 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
 
   /** Carries out what the machine asked for, then publishes the snapshot. */
   #settle(): void {
-    let effect: ConnectionEmitted | undefined;
+    let effect: Effect | undefined;
     // Re-read each turn: dispose() (from a callback) drops what is still queued.
     while ((effect = this.#effects?.shift())) {
-      if (effect.type === "createReplacement") this.#createReplacement(effect.attempt, effect.request);
-      else this.#report("ERR_RECONNECT_EXHAUSTED", `gave up after ${effect.attempt} reconnect attempt(s)`);
+      if (effect.type === "createReplacement") this.#createReplacement(effect.call);
+      else if (effect.type === "reconnectExhausted") this.#report("ERR_RECONNECT_EXHAUSTED", `gave up after ${effect.attempt} reconnect attempt(s)`);
+      else if (effect.type === "connectTimedOut") this.#report("ERR_CONNECT_TIMEOUT", "the connection attempt outlived options.reconnect.connectTimeoutMs");
+      // Unless onError (of the timeout) already closed, dropped or disposed the store.
+      else if (this.#actor.getSnapshot().hasTag("ending")) this.#endAttempt("");
     }
     this.#publish();
   }
 
-  #createReplacement(attempt: number, request: number): void {
+  #createReplacement(call: FactoryCall): void {
     // Publish `connecting` first: a factory (and its failure report) sees the attempt's status.
     this.#publish();
     // A subscriber may have closed or disposed the store just now: then no socket is wanted.
-    if (!this.#awaits(request)) return;
+    if (call.controller.signal.aborted) return;
+    // Nothing more of the previous socket is judged: it closed, or failed its attempt.
+    this.#attachment?.detach();
+    this.#attachment = null;
     const previous = this.#socket;
     const { createSocket } = this.#reconnect;
+    const { lastClose } = this.#snapshot;
+    const signal = call.controller.signal;
     obtainSocket(
-      () => (createSocket ? createSocket({ attempt, previous, lastClose: this.#lastClose }) : createDefaultReplacement(previous)),
-      (socket) => this.#takeOver(request, socket),
-      (cause) => this.#replacementFailed(request, cause),
+      () => (createSocket ? createSocket({ attempt: call.attempt, previous, lastClose, signal }) : createDefaultReplacement(previous)),
+      (socket) => this.#takeOver(call, socket),
+      (cause) => this.#replacementFailed(call, cause),
     );
   }
 
-  #takeOver(request: number, socket: unknown): void {
+  #takeOver(call: FactoryCall, socket: unknown): void {
     const usable = describeSocketShapeProblem(socket) === undefined;
-    if (!this.#awaits(request)) {
-      // Delivered after close() or dispose(): never observed, closed at once.
+    if (call.controller.signal.aborted) {
+      // Delivered after close(), drop(), dispose() or the connect timeout: never observed, closed at once.
       if (usable) closeAbandoned(socket as WebSocketLike);
       return;
     }
-    if (!usable) {
-      this.#replacementFailed(request, socket);
-      return;
-    }
-    const replacement = socket as WebSocketLike;
-    // Stop listening to the previous socket before listening to the replacement.
-    this.#attachment.detach();
-    this.#socket = replacement;
-    this.#attachment = new SocketAttachment(replacement, this.#observer);
-    this.#step({ type: "REPLACEMENT.READY", request, readyState: replacement.readyState });
+    if (!usable) return this.#replacementFailed(call, socket);
+    call.settled = true;
+    this.#socket = socket as WebSocketLike;
+    this.#attachment = new SocketAttachment(this.#socket, this.#observer);
+    call.answer({ type: "REPLACEMENT.READY", readyState: this.#socket.readyState });
+    this.#settle();
   }
 
-  /** True while the machine still waits for the socket of this factory call (not closed, dropped or disposed since). */
-  #awaits(request: number): boolean {
-    return !this.#isDisposed() && this.#actor.getSnapshot().can({ type: "REPLACEMENT.FAILED", request });
-  }
-
-  #replacementFailed(request: number, cause: unknown): void {
-    if (!this.#awaits(request)) return;
+  #replacementFailed(call: FactoryCall, cause: unknown): void {
+    if (call.controller.signal.aborted) return;
+    call.settled = true;
     const factory = this.#reconnect.createSocket ? "options.reconnect.createSocket" : "the default socket factory";
     this.#report("ERR_SOCKET_FACTORY", `${factory} threw, rejected or gave no WebSocket`, cause);
-    this.#step({ type: "REPLACEMENT.FAILED", request });
+    call.answer({ type: "REPLACEMENT.FAILED" });
+    this.#settle();
   }
 
   /**
-   * Publishes what the machine and the last close/error say, when anything of it changed, then
-   * notifies. `first` runs after the snapshot is replaced and before anyone is notified, so that
-   * `onError` sees its own error as `lastError` even when a subscriber reports another one.
+   * Publishes the machine's snapshot when any field of it changed, then notifies. `first` runs
+   * after the snapshot is replaced and before anyone is notified, so that `onError` sees its own
+   * error as `lastError` even when a subscriber reports another one.
    */
   #publish(first?: () => void): void {
     if (this.#isDisposed()) return;
     const previous = this.#snapshot as ConnectionSnapshot | undefined;
-    const { value, context } = this.#actor.getSnapshot();
-    const status = statusOf(value);
-    const changed =
-      previous === undefined ||
-      status !== previous.status ||
-      context.attempt !== previous.attempt ||
-      context.retryDelayMs !== previous.retryDelayMs ||
-      this.#lastClose !== previous.lastClose ||
-      this.#lastError !== previous.lastError;
-    const next = changed
-      ? Object.freeze({ status, attempt: context.attempt, retryDelayMs: context.retryDelayMs, lastClose: this.#lastClose, lastError: this.#lastError })
-      : previous;
+    const next = connectionSnapshotOf(this.#actor.getSnapshot()) as ConnectionSnapshot;
+    const changed = previous === undefined || Object.entries(next).some(([key, value]) => !Object.is(value, previous[key as keyof ConnectionSnapshot]));
     if (changed) {
-      this.#snapshot = next;
-      this.#sendTarget = status === "open" ? this.#socket : null;
+      this.#snapshot = Object.freeze(next);
+      this.#sendTarget = next.status === "open" ? this.#socket : null;
     }
     first?.();
     if (!changed || previous === undefined) return;
-    if (status !== previous.status) this.#call("onStatusChange", next, previous);
+    if (next.status !== previous.status) this.#call("onStatusChange", next, previous);
     this.#listeners?.notify();
   }
 
@@ -365,7 +393,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   #report(code: SocketStoreErrorCode, message: string, ...cause: [unknown?]): void {
     if (this.#isDisposed()) return;
     const error = new SocketStoreError(code, `SocketStore: ${message}`, cause.length > 0 ? { cause: cause[0] } : undefined);
-    this.#lastError = error;
+    this.#actor.send({ type: "ERROR.REPORTED", error });
     this.#publish(() => this.#call("onError", error));
   }
 

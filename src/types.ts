@@ -1,7 +1,8 @@
+import type { ConnectionStatus } from "../machines/connection.js";
 import type { SocketStoreError } from "./errors.js";
 
 /** The status a UI shows. `reconnecting` and `error` only occur with reconnect enabled. */
-export type ConnectionStatus = "connecting" | "open" | "closing" | "closed" | "reconnecting" | "error";
+export type { ConnectionStatus };
 
 /** Any event the socket dispatches (only `type` is read by the store). */
 export interface EventLike {
@@ -63,6 +64,12 @@ export interface ReplacementContext {
   previous: WebSocketLike;
   /** null when the store never saw a close (reconnect() on a socket closed before construction). */
   lastClose: CloseInfo | null;
+  /**
+   * Aborted when the store stops waiting for this call (`close()`, `drop()`, `dispose()`, the
+   * connect timeout); never after its result was taken over or judged. Pass it to `fetch`, or end
+   * a wait with it.
+   */
+  signal: AbortSignal;
 }
 
 /** Opt-in, bounded reconnect. Only `enabled: true` (the boolean) enables it. */
@@ -76,11 +83,27 @@ export type SocketStoreReconnectOptions = {
   initialDelayMs?: number;
   /** Cap of the exponential delay, and how long a replacement must stay open to end an outage, in ms. @default 5000 */
   maxDelayMs?: number;
+  /**
+   * How long one attempt may stay `connecting` (a pending `createSocket` and the handshake
+   * together) before it fails with `ERR_CONNECT_TIMEOUT`, in ms; `false`: no limit. @default 10000
+   */
+  connectTimeoutMs?: number | false;
   /** Decides whether a close that the store did not start is retried; only `true` retries. */
   retryOnClose?: (event: CloseEventLike) => boolean;
   /** Creates the replacement socket (e.g. with fresh credentials). Default: same constructor, url, protocol and binaryType. */
   createSocket?: (context: ReplacementContext) => WebSocketLike | Promise<WebSocketLike>;
 };
+
+/** The reconnect options a store runs with (`store.reconnectOptions`), defaults applied. */
+export interface ReconnectOptions {
+  /** `false` when reconnect is off (the other fields then show the defaults and do nothing). */
+  readonly enabled: boolean;
+  readonly maxAttempts: number;
+  readonly backoff: "fixed" | "exponential";
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly connectTimeoutMs: number | false;
+}
 
 /** One topic's new value, as returned by `handlers.route`. */
 export type TopicUpdate<Topics> = { [K in keyof Topics]: { topic: K; value: Topics[K] } }[keyof Topics];

@@ -76,7 +76,7 @@ describe("options.inspect", () => {
       },
     });
     observed.fire("open");
-    expect(values).toEqual([{ connecting: "socket" }, { open: "stable" }]);
+    expect(values).toEqual([{ live: { connecting: "handshake" } }, { live: { open: "stable" } }]);
   });
 
   it("accepts an observer without next (nothing to call) and one whose next throws, which is reported", () => {

@@ -7,7 +7,7 @@ import {
   type SocketStoreReconnectOptions,
   type WebSocketLike,
 } from "../../src/index.js";
-import { ControllableSocket, type ControllableSocketOptions } from "../support/controllable-socket.js";
+import { TestSocket, type TestSocketOptions } from "../../src/testing/test-socket.js";
 import { Harness, STEP_MS, URL, countListeners, recordingHandlers, type ServerSide } from "./harness.js";
 
 let harness: Harness;
@@ -199,8 +199,8 @@ describe("replacement sockets", () => {
 
   it("by default leave binaryType alone when the previous socket has none", () => {
     // A WebSocket-like without binaryType; its replacement is made from the same constructor.
-    class NoBinaryType extends ControllableSocket {
-      constructor(url?: string, protocol?: string, options?: ControllableSocketOptions) {
+    class NoBinaryType extends TestSocket {
+      constructor(url?: string, protocol?: string, options?: TestSocketOptions) {
         super(url, protocol, options);
         delete (this as { binaryType?: string }).binaryType;
       }
@@ -215,7 +215,7 @@ describe("replacement sockets", () => {
     expect("binaryType" in replacement).toBe(false);
   });
 
-  it("come from createSocket when given, with attempt, previous and lastClose", () => {
+  it("come from createSocket when given, with attempt, previous, lastClose and a signal not aborted once the socket is taken over", () => {
     const contexts: ReplacementContext[] = [];
     const store = reconnecting({
       initialDelayMs: 10,
@@ -227,8 +227,11 @@ describe("replacement sockets", () => {
     const first = store.socket;
     drop(1012, "restart");
     vi.advanceTimersByTime(10);
-    expect(contexts).toEqual([{ attempt: 1, previous: first, lastClose: { code: 1012, reason: "restart", wasClean: false } }]);
+    expect(contexts).toEqual([
+      { attempt: 1, previous: first, lastClose: { code: 1012, reason: "restart", wasClean: false }, signal: expect.any(AbortSignal) },
+    ]);
     harness.flush();
+    expect(contexts[0]!.signal.aborted).toBe(false);
     expect(store.status).toBe("open");
     expect(store.socket).not.toBe(first);
   });
