@@ -4,11 +4,19 @@
 
 import { TestSocket } from "../dist/testing.js";
 
-// Peers construct their sockets themselves: every one is found in FakeSocket.created. send() only
-// counts (sentCount) and listeners are not tracked: keeping either would be measured too.
-TestSocket.record = { created: true, sentData: false, listeners: false };
+/**
+ * Peers construct their sockets themselves (and the store's default factory constructs
+ * `new previous.constructor(url, protocol)`): every one is found in FakeSocket.created. send()
+ * only counts (sentCount) and listeners are not tracked: keeping either would be measured too.
+ */
+export class FakeSocket extends TestSocket {
+  static created = [];
 
-export { TestSocket as FakeSocket };
+  constructor(url, protocols) {
+    super(url, protocols, { keepSentData: false, countListeners: false });
+    FakeSocket.created.push(this);
+  }
+}
 
 /** Message events made before timing starts; consecutive events carry different data. */
 export function createMessageEvents(count) {

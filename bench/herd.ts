@@ -12,7 +12,7 @@ import { performance } from "node:perf_hooks";
 import ReconnectingWebSocket from "reconnecting-websocket";
 import { jitteredCreateSocket } from "../examples/recipes/jittered-attempts.js";
 import { SocketStore, backoffDelay, type SocketStoreReconnectOptions } from "../src/index.js";
-import { ControllableSocket } from "../test/support/controllable-socket.js";
+import { TestSocket } from "../src/testing/test-socket.js";
 import { machine, summarize, writeGenerated } from "./report.mjs";
 import { seededRandom } from "../test/support/seeded-random.js";
 
@@ -113,12 +113,12 @@ class SimulatedServer {
   readonly attemptsAfterRestart: number[] = [];
   refusedWhileUp = 0;
   #restarted = false;
-  #openSockets = new Set<ControllableSocket>();
+  #openSockets = new Set<TestSocket>();
   #acceptedInWindow = new Map<number, number>();
 
   constructor(readonly clock: SimulatedClock) {}
 
-  connect(socket: ControllableSocket): void {
+  connect(socket: TestSocket): void {
     setTimeout(() => this.#answer(socket), HANDSHAKE_MS);
   }
 
@@ -130,7 +130,7 @@ class SimulatedServer {
     for (const socket of sockets) if (socket.readyState === 1) socket.serverClose({ code: 1006, wasClean: false });
   }
 
-  #answer(socket: ControllableSocket): void {
+  #answer(socket: TestSocket): void {
     const now = this.clock.now;
     if (this.#restarted) this.attemptsAfterRestart.push(now);
     if (socket.readyState === 3) return;
@@ -159,12 +159,12 @@ class SimulatedServer {
   }
 }
 
-const isClosed = (socket: ControllableSocket) => socket.readyState === 3;
+const isClosed = (socket: TestSocket) => socket.readyState === 3;
 
 let server: SimulatedServer;
 
 /** The project's test socket, connected to the simulated server when it is constructed. */
-class SimulatedSocket extends ControllableSocket {
+class SimulatedSocket extends TestSocket {
   constructor(url?: string, protocol?: string) {
     super(url, protocol);
     server.connect(this);

@@ -1,23 +1,23 @@
 /**
  * The test model of the connection statechart: the store configurations the paths run with,
  * and, for each machine state, the concrete things a test can do there (each machine event
- * carries a `via` saying how a replay produces it through a real SocketStore).
+ * carries an `action` saying how a replay produces it through a real SocketStore).
  *
  * Paths come from `xstate/graph`, which ships inside xstate (the package's one runtime
  * dependency), walking the machine the package itself runs, so they follow it when it changes.
+ * Internal to the testing entry: `connectionPaths` is the public door.
  */
 import { getAdjacencyMap, getShortestPaths, getSimplePaths, type StatePath } from "xstate/graph";
-import { createActor, type AnyActorLogic, type SnapshotFrom } from "xstate";
-// Types through the package root (kept external in the build): the declarations then refer to
-// the root's machine instead of declaring a second one.
-import type { CloseEventLike, ConnectionEvent, ConnectionInput, connectionMachine as ShippedMachine } from "socket-store";
-import { connectionMachine } from "../../machines/connection.js";
+import { createActor, type AnyActorLogic, type AnyStateNode } from "xstate";
+// Through the package root (kept external in the build): the testing entry shares the root's
+// machine instead of carrying a copy of it.
+import { connectionMachine, type CloseEventLike, type ConnectionEvent, type ConnectionInput, type ConnectionMachineSnapshot } from "socket-store";
 
 import type { ReadyState } from "./test-socket.js";
 
 export type { ReadyState };
 
-/** How `reconnect.retryOnClose` is set up: absent, or a predicate judging the close event. */
+/** How `reconnect.retryOnClose` is set up for the package's own tests: absent, one of these kinds, or an application's predicate. */
 export type PredicateKind =
   | "absent"
   /** true for every close, the drop's 1006 included */
@@ -29,7 +29,6 @@ export type PredicateKind =
   /** returns 1 for every close: truthy, but only `=== true` retries */
   | "returnsTruthyNonBoolean";
 
-/** An application's own `retryOnClose`: the paths ask it about each close they contain. */
 export type RetryPredicate = (event: CloseEventLike) => boolean;
 
 /**
@@ -44,29 +43,16 @@ export interface ReconnectConfig {
   backoff: "fixed" | "exponential";
   initialDelayMs: number;
   maxDelayMs: number;
-  predicate: PredicateKind | RetryPredicate;
+  connectTimeoutMs: number | false;
+  retryOnClose: PredicateKind | RetryPredicate;
   factory: FactoryKind;
 }
 
 export interface PathConfig {
   readyState: ReadyState;
   reconnect: ReconnectConfig | false;
-}
-
-const READY_STATE_RETURNED = { returnsConnecting: 0, returnsOpen: 1, returnsClosing: 2, returnsClosed: 3 } as const;
-
-/** Returned by `syncFactoryResult` for outcomes that are not decided synchronously. */
-export const NOT_SYNC = Symbol("not a synchronous factory outcome");
-
-/**
- * What a scripted `createSocket` returns (or throws) for the synchronous outcomes shared by the
- * path and property tests; `NOT_SYNC` for the others.
- */
-export function syncFactoryResult(outcome: string, newSocket: (readyState: ReadyState) => unknown): unknown {
-  if (outcome in READY_STATE_RETURNED) return newSocket(READY_STATE_RETURNED[outcome as keyof typeof READY_STATE_RETURNED]);
-  if (outcome === "returnsNonSocket") return { readyState: 1 };
-  if (outcome === "throws") throw new Error("createSocket failed");
-  return NOT_SYNC;
+  /** Close codes the paths use beside the model's own (each with `wasClean: code !== 1006`). */
+  closeCodes: readonly number[];
 }
 
 /** What `createSocket` does for one attempt. Sync outcomes happen inside the step that asks for a socket. */
@@ -95,11 +81,24 @@ export const SYNC_FACTORY_OUTCOMES: ReadonlySet<FactoryOutcome> = new Set([
   "defaultFactory",
 ]);
 
-/** How the replay produces a machine event. */
-export type Via =
+const READY_STATE_RETURNED = { returnsConnecting: 0, returnsOpen: 1, returnsClosing: 2, returnsClosed: 3 } as const;
+
+/** Returned by `syncFactoryResult` for outcomes that are not decided synchronously. */
+export const NOT_SYNC = Symbol("not a synchronous factory outcome");
+
+/** What a scripted `createSocket` returns (or throws) for a synchronous outcome; `NOT_SYNC` for the others. */
+export function syncFactoryResult(outcome: string, newSocket: (readyState: ReadyState) => unknown): unknown {
+  if (outcome in READY_STATE_RETURNED) return newSocket(READY_STATE_RETURNED[outcome as keyof typeof READY_STATE_RETURNED]);
+  if (outcome === "returnsNonSocket") return { readyState: 1 };
+  if (outcome === "throws") throw new Error("createSocket failed");
+  return NOT_SYNC;
+}
+
+/** What one step of a path does: an event of the socket, a call of the store, a factory outcome, or a wait. */
+export type PathAction =
   | { kind: "socketOpens" }
   | { kind: "socketReceives" }
-  /** an `error` event: reported, never a machine event */
+  /** an `error` event, the socket's readyState unchanged (a CONNECTING socket that fails this way gets no close) */
   | { kind: "socketFails" }
   /** the server, the network, or the end of a close already under way */
   | { kind: "socketCloses"; code: number; wasClean: boolean }
@@ -111,112 +110,64 @@ export type Via =
   | { kind: "storeDrop"; reason: string | undefined }
   | { kind: "dispose"; how: "dispose()" | "[Symbol.dispose]()" }
   | { kind: "factory"; outcome: FactoryOutcome }
-  /** a delayed transition: advance fake time by its delay, `ms` */
-  | { kind: "wait"; delay: "backoff" | "stabilityWindow"; ms: number };
+  /** a delayed transition of the statechart (`backoff`, `stabilityWindow`, `connectTimeout`, `closeGrace`): advance the clock by `ms` */
+  | { kind: "wait"; delay: string; ms: number }
+  /** the store ends a timed-out (or failed) attempt itself, like drop(""): part of the step before it */
+  | { kind: "storeEndsAttempt" };
 
-/**
- * A machine event and how to cause it. `SOCKET.ERROR` and `SOCKET.MESSAGE` are not machine
- * events (the store handles them without the machine); the model uses them, and calls the
- * machine ignores (`reconnect()` while open, `close()` when closed), as self-loops.
- */
-export type ModelEvent = (ConnectionEvent | { type: "SOCKET.ERROR" } | { type: "SOCKET.MESSAGE" }) & { via: Via };
-export type ModelSnapshot = SnapshotFrom<typeof ShippedMachine>;
+/** A machine event and how to cause it; `SOCKET.MESSAGE` is not a machine event (messages never pass through it). */
+export type ModelEvent = (ConnectionEvent | { type: "SOCKET.MESSAGE" }) & { action: PathAction };
+export type ModelSnapshot = ConnectionMachineSnapshot;
 export type ModelPath = StatePath<ModelSnapshot, ModelEvent>;
 
-const AFTER_BACKOFF = "xstate.after.backoff.connection.reconnecting";
-const AFTER_STABILITY_WINDOW = "xstate.after.stabilityWindow.connection.open.settling";
-
-/** Closes whose code or cleanliness a predicate or the machine may care about. */
-const CLOSE_PAYLOADS: ReadonlyArray<{ code: number; wasClean: boolean }> = [
-  { code: 1000, wasClean: true },
-  { code: 1000, wasClean: false },
-  { code: 1001, wasClean: true },
-  { code: 1006, wasClean: false },
-  { code: 1008, wasClean: true },
-  { code: 4000, wasClean: true },
-  { code: 4999, wasClean: false },
-];
-const APPLICATION_CLOSE_CODES: ReadonlyArray<number | undefined> = [undefined, 1000, 4000];
-const STORE_CLOSE_CODES: ReadonlyArray<number | undefined> = [undefined, 1000, 4001];
-const SCRIPTED_OUTCOMES: ReadonlyArray<FactoryOutcome> = [
-  "returnsConnecting",
-  "returnsOpen",
-  "returnsClosing",
-  "returnsClosed",
-  "returnsNonSocket",
-  "throws",
-  "resolvesConnecting",
-  "resolvesOpen",
-  "resolvesClosed",
-  "resolvesNonSocket",
-  "rejects",
-];
-
-/** What a factory outcome of factory call `request` means to the machine. */
-export function factoryEvent(outcome: FactoryOutcome, request: number): ConnectionEvent {
+/** What a factory outcome means to the machine. */
+export function factoryEvent(outcome: FactoryOutcome): ConnectionEvent {
   switch (outcome) {
     case "returnsConnecting":
     case "resolvesConnecting":
     case "defaultFactory":
-      return { type: "REPLACEMENT.READY", request, readyState: 0 };
+      return { type: "REPLACEMENT.READY", readyState: 0 };
     case "returnsOpen":
     case "resolvesOpen":
-      return { type: "REPLACEMENT.READY", request, readyState: 1 };
+      return { type: "REPLACEMENT.READY", readyState: 1 };
     case "returnsClosing":
-      return { type: "REPLACEMENT.READY", request, readyState: 2 };
+      return { type: "REPLACEMENT.READY", readyState: 2 };
     case "returnsClosed":
     case "resolvesClosed":
-      return { type: "REPLACEMENT.READY", request, readyState: 3 };
-    case "returnsNonSocket":
-    case "resolvesNonSocket":
-    case "throws":
-    case "rejects":
-      return { type: "REPLACEMENT.FAILED", request };
+      return { type: "REPLACEMENT.READY", readyState: 3 };
+    default:
+      return { type: "REPLACEMENT.FAILED" };
   }
 }
 
-/** What `store.drop()` makes of a state: a close `{ code: 1006, wasClean: false }` judged there. */
-export const DROP_CLOSE_CODE = 1006;
-
-/** The close event the store judges after a step: what the socket fired, or what `drop(reason)` stands for. */
-export function closeEventOf(via: Via): CloseEventLike | undefined {
-  switch (via.kind) {
+/** The close event the store judges for an action: what the socket fired, or what `drop(reason)` stands for. */
+export function closeEventOf(action: PathAction): CloseEventLike | undefined {
+  switch (action.kind) {
     case "socketCloses":
-      return { type: "close", code: via.code, reason: "", wasClean: via.wasClean };
+      return { type: "close", code: action.code, reason: "", wasClean: action.wasClean };
     case "implementationCloses":
-      return { type: "close", code: via.code, reason: "", wasClean: via.closeFrameReceived };
+      return { type: "close", code: action.code, reason: "", wasClean: action.closeFrameReceived };
     case "storeDrop":
-      return { type: "close", code: DROP_CLOSE_CODE, reason: via.reason ?? "", wasClean: false };
+      return { type: "close", code: 1006, reason: action.reason ?? "", wasClean: false };
+    case "storeEndsAttempt":
+      return { type: "close", code: 1006, reason: "", wasClean: false };
     default:
       return undefined;
   }
 }
 
 /**
- * The verdict the store passes to the machine for a close event: the predicate is asked for
- * every close but the end of a `store.close()`; only a return value `=== true` retries, and a
- * predicate that throws counts as false.
+ * The verdict the store passes to the machine for a close event: the predicate is asked where
+ * the machine judges a close by it (not after `store.close()`); only a return value `=== true`
+ * retries, and a predicate that throws counts as false.
  */
 export function retryVerdict(config: PathConfig, snapshot: ModelSnapshot, event: CloseEventLike): boolean | undefined {
-  if (!config.reconnect || config.reconnect.predicate === "absent") return undefined;
-  if (snapshot.matches({ closing: "byStore" })) return undefined;
-  const predicate = config.reconnect.predicate;
-  if (typeof predicate === "function") {
-    try {
-      return predicate(event) === true;
-    } catch {
-      return false;
-    }
-  }
-  switch (predicate) {
-    case "acceptsApplicationCodes":
-      return event.code >= 4000 && event.code <= 4999;
-    case "acceptsAll":
-      return true;
-    case "declinesAll":
-    case "throws":
-    case "returnsTruthyNonBoolean":
-      return false;
+  if (!config.reconnect || config.reconnect.retryOnClose === "absent" || !snapshot.hasTag("asksRetryOnClose")) return undefined;
+  const predicate = predicateFor(config.reconnect.retryOnClose)!;
+  try {
+    return predicate(event) === true;
+  } catch {
+    return false;
   }
 }
 
@@ -253,11 +204,34 @@ export interface EventVariety {
   waitsFirst?: boolean;
 }
 
+/** Closes whose code or cleanliness a predicate or the machine may care about. */
+export const MODEL_CLOSE_PAYLOADS: ReadonlyArray<{ code: number; wasClean: boolean }> = [
+  { code: 1000, wasClean: true },
+  { code: 1000, wasClean: false },
+  { code: 1001, wasClean: true },
+  { code: 1006, wasClean: false },
+  { code: 1008, wasClean: true },
+  { code: 4000, wasClean: true },
+  { code: 4999, wasClean: false },
+];
+
 export const FULL_VARIETY: EventVariety = {
-  closePayloads: CLOSE_PAYLOADS,
-  applicationCloseCodes: APPLICATION_CLOSE_CODES,
-  storeCloseCodes: STORE_CLOSE_CODES,
-  scriptedOutcomes: SCRIPTED_OUTCOMES,
+  closePayloads: MODEL_CLOSE_PAYLOADS,
+  applicationCloseCodes: [undefined, 1000, 4000],
+  storeCloseCodes: [undefined, 1000, 4001],
+  scriptedOutcomes: [
+    "returnsConnecting",
+    "returnsOpen",
+    "returnsClosing",
+    "returnsClosed",
+    "returnsNonSocket",
+    "throws",
+    "resolvesConnecting",
+    "resolvesOpen",
+    "resolvesClosed",
+    "resolvesNonSocket",
+    "rejects",
+  ],
   disposeVariants: ["dispose()", "[Symbol.dispose]()"],
   dropReasons: [undefined, "heartbeat timeout"],
   implementationCloses: true,
@@ -280,100 +254,146 @@ export const FEW_VARIETY: EventVariety = {
   implementationCloses: false,
 };
 
+/** The variety with a config's own close codes added (clean unless 1006). */
+function withCloseCodes(variety: EventVariety, config: PathConfig): EventVariety {
+  const extra = config.closeCodes.filter((code) => !variety.closePayloads.some((payload) => payload.code === code));
+  if (extra.length === 0) return variety;
+  return { ...variety, closePayloads: [...variety.closePayloads, ...extra.map((code) => ({ code, wasClean: code !== 1006 }))] };
+}
+
+/** Whether the snapshot is in the state at this dotted path (`live.connecting.creatingSocket`). */
+export function isIn(snapshot: ModelSnapshot, path: string): boolean {
+  const keys = path.split(".");
+  const value = keys.reduceRight<unknown>((child, key) => (child === undefined ? key : { [key]: child }), undefined);
+  return snapshot.matches(value as never);
+}
+
+/** Every delay of the machine, read from its state nodes (`after`, one entry per delay), with the path of the state that holds it. */
+const DELAYED: ReadonlyArray<{ path: string; delay: string; eventType: string }> = (function collect(node: AnyStateNode): Array<{ path: string; delay: string; eventType: string }> {
+  const own = [...new Map(node.after.map((definition) => [definition.eventType, String(definition.delay)])).entries()];
+  return [
+    ...own.map(([eventType, delay]) => ({ path: node.path.join("."), delay, eventType })),
+    ...Object.values(node.states as Record<string, AnyStateNode>).flatMap(collect),
+  ];
+})(connectionMachine.root);
+
+/** How long a delay of the machine waits in this snapshot, or undefined when it runs no timer there. */
+function delayOf(snapshot: ModelSnapshot, delay: string): number | undefined {
+  const implementation = (connectionMachine.implementations.delays as Record<string, unknown>)[delay];
+  const ms = typeof implementation === "function" ? implementation({ context: snapshot.context, event: { type: "" } }, undefined) : implementation;
+  return typeof ms === "number" ? ms : undefined;
+}
+
+/** The machine's delayed events pending in this snapshot (each is one timer of a store), as waits. */
+export function pendingDelays(snapshot: ModelSnapshot): Array<{ type: string; action: Extract<PathAction, { kind: "wait" }> }> {
+  return DELAYED.filter(({ path }) => isIn(snapshot, path)).flatMap(({ delay, eventType }) => {
+    const ms = delayOf(snapshot, delay);
+    return ms === undefined ? [] : [{ type: eventType, action: { kind: "wait" as const, delay, ms } }];
+  });
+}
+
+/**
+ * The waits a test can do in this snapshot: the delays that end first (a later one cannot fire
+ * before them: an error's 0 ms `closeGrace` ends the attempt before its `connectTimeout`).
+ */
+export function waitsIn(snapshot: ModelSnapshot): Array<{ type: string; action: Extract<PathAction, { kind: "wait" }> }> {
+  const pending = pendingDelays(snapshot);
+  const first = Math.min(...pending.map(({ action }) => action.ms));
+  return pending.filter(({ action }) => action.ms === first);
+}
+
+/** The `readyState` of the socket the store observes in this state. */
+function observedReadyState(snapshot: ModelSnapshot): number | undefined {
+  if (isIn(snapshot, "closing")) return 2;
+  if (isIn(snapshot, "live.open")) return 1;
+  if (isIn(snapshot, "live.connecting.handshake") || isIn(snapshot, "live.connecting.handshakeFailed")) return 0;
+  return undefined;
+}
+
+/** The store ends an attempt by itself in these states: the path goes on at once with that end. */
+export function endsAttempt(snapshot: ModelSnapshot): boolean {
+  return snapshot.status === "active" && snapshot.hasTag("ending");
+}
+
+/** The default factory (and a `sync` one) answers within the step that asks: nothing else can happen meanwhile. */
+function answersAtOnce(config: PathConfig, snapshot: ModelSnapshot): boolean {
+  return config.reconnect !== false && (config.reconnect.factory === "default" || config.reconnect.factory === "sync") && isIn(snapshot, "live.connecting.creatingSocket");
+}
+
+function closeEvent(config: PathConfig, snapshot: ModelSnapshot, type: "SOCKET.CLOSED" | "STORE.DROP", action: PathAction): ModelEvent {
+  const event = closeEventOf(action)!;
+  return { type, close: { code: event.code, reason: event.reason, wasClean: event.wasClean }, retryOnClose: retryVerdict(config, snapshot, event), action };
+}
+
 /**
  * The concrete things a test can do in this machine state: socket events where the observed
  * socket can produce them, every store call (those the machine ignores are self-loops), the
  * factory outcomes while a replacement is being made, and the state's delays.
  */
-export function eventsFor(config: PathConfig, variety: EventVariety): (snapshot: ModelSnapshot) => ModelEvent[] {
+export function eventsFor(config: PathConfig, baseVariety: EventVariety): (snapshot: ModelSnapshot) => ModelEvent[] {
+  const variety = withCloseCodes(baseVariety, config);
   return (snapshot) => {
     if (snapshot.status !== "active") return [];
+    if (endsAttempt(snapshot)) return [closeEvent(config, snapshot, "STORE.DROP", { kind: "storeEndsAttempt" })];
+    const factory = config.reconnect ? config.reconnect.factory : "default";
+    const outcomes = (kind: FactoryKind): ModelEvent[] =>
+      outcomesOf(kind, variety).map((outcome) => ({ ...factoryEvent(outcome), action: { kind: "factory", outcome } }));
+    if (answersAtOnce(config, snapshot)) return outcomes(factory);
     const events: ModelEvent[] = [];
-    if (makesReplacementAtOnce(config, snapshot)) {
-      return [{ ...factoryEvent("defaultFactory", snapshot.context.replacementRequest), via: { kind: "factory", outcome: "defaultFactory" } } as ModelEvent];
+    const readyState = observedReadyState(snapshot);
+    const live = readyState === 0 || readyState === 1;
+    if (readyState === 0) events.push({ type: "SOCKET.OPENED", action: { kind: "socketOpens" } });
+    if (readyState !== undefined) {
+      for (const { code, wasClean } of variety.closePayloads) events.push(closeEvent(config, snapshot, "SOCKET.CLOSED", { kind: "socketCloses", code, wasClean }));
     }
-    // A factory that always answers at once: nothing else can happen while it runs.
-    if (config.reconnect && config.reconnect.factory === "sync" && snapshot.matches({ connecting: "creatingSocket" })) {
-      return outcomesOf("sync", variety).map(
-        (outcome) => ({ ...factoryEvent(outcome, snapshot.context.replacementRequest), via: { kind: "factory", outcome } }) as ModelEvent,
-      );
+    if (variety.implementationCloses && readyState === 1) {
+      events.push(closeEvent(config, snapshot, "SOCKET.CLOSED", { kind: "implementationCloses", code: 1000, closeFrameReceived: true }));
+      events.push(closeEvent(config, snapshot, "SOCKET.CLOSED", { kind: "implementationCloses", code: 1002, closeFrameReceived: false }));
     }
-    const live = snapshot.matches({ connecting: "socket" }) || snapshot.matches("open");
-    // Socket events follow the socket (connecting, open or closing), store calls are always possible:
-    // a machine that ignores one where it should not is then caught by the replay.
-    if (snapshot.matches({ connecting: "socket" })) events.push({ type: "SOCKET.OPENED", via: { kind: "socketOpens" } });
-    if (live || snapshot.matches("closing")) {
-      for (const { code, wasClean } of variety.closePayloads) {
-        const via: Via = { kind: "socketCloses", code, wasClean };
-        events.push({ type: "SOCKET.CLOSED", retryOnClose: retryVerdict(config, snapshot, closeEventOf(via)!), via });
-      }
-    }
-    if (variety.implementationCloses && snapshot.matches("open")) {
-      for (const [code, closeFrameReceived] of [
-        [1000, true],
-        [1002, false],
-      ] as const) {
-        const via: Via = { kind: "implementationCloses", code, closeFrameReceived };
-        events.push({ type: "SOCKET.CLOSED", retryOnClose: retryVerdict(config, snapshot, closeEventOf(via)!), via });
-      }
-    }
-    if (live) {
-      for (const code of variety.applicationCloseCodes) events.push({ type: "SOCKET.CLOSE_CALLED", via: { kind: "applicationClosesSocket", code } });
-    }
-    for (const code of live ? variety.storeCloseCodes : [undefined]) events.push({ type: "STORE.CLOSE", via: { kind: "storeClose", code } });
+    if (live) for (const code of variety.applicationCloseCodes) events.push({ type: "SOCKET.CLOSE_CALLED", action: { kind: "applicationClosesSocket", code } });
+    for (const code of live ? variety.storeCloseCodes : [undefined]) events.push({ type: "STORE.CLOSE", action: { kind: "storeClose", code } });
     // Without reconnect, reconnect() throws ERR_RECONNECT_DISABLED and the machine never sees it.
-    events.push({ type: "STORE.RECONNECT", via: { kind: "storeReconnect" } });
+    events.push({ type: "STORE.RECONNECT", action: { kind: "storeReconnect" } });
     // drop() is possible everywhere; the machine ignores it where there is no connection to end.
-    for (const reason of variety.dropReasons) {
-      const via: Via = { kind: "storeDrop", reason };
-      events.push({ type: "STORE.DROP", retryOnClose: retryVerdict(config, snapshot, closeEventOf(via)!), via });
-    }
-    if (config.reconnect && config.reconnect.factory !== "default" && snapshot.matches({ connecting: "creatingSocket" })) {
-      for (const outcome of outcomesOf(config.reconnect.factory, variety)) {
-        events.push({ ...factoryEvent(outcome, snapshot.context.replacementRequest), via: { kind: "factory", outcome } } as ModelEvent);
-      }
-    }
-    for (const how of variety.disposeVariants) events.push({ type: "DISPOSE", via: { kind: "dispose", how } });
-    const delays: ModelEvent[] = [];
-    for (const type of new Set<string>(snapshot._nodes.flatMap((node) => node.ownEvents as string[]))) {
-      if (type === AFTER_BACKOFF) {
-        delays.push({ type, via: { kind: "wait", delay: "backoff", ms: snapshot.context.retryDelayMs ?? 0 } } as unknown as ModelEvent);
-      } else if (type === AFTER_STABILITY_WINDOW) {
-        delays.push({ type, via: { kind: "wait", delay: "stabilityWindow", ms: snapshot.context.maxDelayMs } } as unknown as ModelEvent);
-      } else if (type.startsWith("xstate.after.")) throw new Error(`the test model does not know the delay ${type}`);
-    }
-    if (variety.waitsFirst) events.unshift(...delays);
-    else events.push(...delays);
-    events.push({ type: "SOCKET.ERROR", via: { kind: "socketFails" } });
-    if (snapshot.matches("open")) events.push({ type: "SOCKET.MESSAGE", via: { kind: "socketReceives" } });
+    for (const reason of variety.dropReasons) events.push(closeEvent(config, snapshot, "STORE.DROP", { kind: "storeDrop", reason }));
+    if (factory !== "default" && isIn(snapshot, "live.connecting.creatingSocket")) events.push(...outcomes(factory));
+    for (const how of variety.disposeVariants) events.push({ type: "DISPOSE", action: { kind: "dispose", how } });
+    const waits = waitsIn(snapshot) as unknown as ModelEvent[];
+    if (variety.waitsFirst) events.unshift(...waits);
+    else events.push(...waits);
+    if (readyState !== undefined) events.push({ type: "SOCKET.ERRORED", readyState, action: { kind: "socketFails" } });
+    if (readyState === 1) events.push({ type: "SOCKET.MESSAGE", action: { kind: "socketReceives" } });
     return events;
   };
 }
 
 /** The scripted outcomes a factory of this kind can have. */
-function outcomesOf(kind: Exclude<FactoryKind, "default">, variety: EventVariety): readonly FactoryOutcome[] {
+function outcomesOf(kind: FactoryKind, variety: EventVariety): readonly FactoryOutcome[] {
+  if (kind === "default") return ["defaultFactory"];
   if (kind === "scripted") return variety.scriptedOutcomes;
   const sync = kind === "sync";
   return variety.scriptedOutcomes.filter((outcome) => SYNC_FACTORY_OUTCOMES.has(outcome) === sync);
 }
 
-/** The default factory constructs a socket synchronously: nothing can happen while it runs. */
-function makesReplacementAtOnce(config: PathConfig, snapshot: ModelSnapshot): boolean {
-  return config.reconnect !== false && config.reconnect.factory === "default" && snapshot.matches({ connecting: "creatingSocket" });
+/**
+ * A path cannot stop where the store goes on by itself within the same step (the default
+ * factory answering, the end of a timed-out attempt): such a path gets those steps appended.
+ */
+export function completePath(config: PathConfig, path: ModelPath): ModelPath {
+  let completed = path;
+  while (answersAtOnce(config, completed.state) && config.reconnect && config.reconnect.factory === "default") {
+    completed = appendStep(config, completed, { ...factoryEvent("defaultFactory"), action: { kind: "factory", outcome: "defaultFactory" } });
+  }
+  if (endsAttempt(completed.state)) return completePath(config, appendStep(config, completed, eventsFor(config, FULL_VARIETY)(completed.state)[0]!));
+  return completed;
 }
 
-/** A path cannot stop while the default factory runs: such a path gets the replacement step appended. */
-export function completePath(config: PathConfig, path: ModelPath): ModelPath {
-  if (!makesReplacementAtOnce(config, path.state)) return path;
-  const event = {
-    ...factoryEvent("defaultFactory", path.state.context.replacementRequest),
-    via: { kind: "factory", outcome: "defaultFactory" },
-  } as ModelEvent & ConnectionEvent;
-  const state = nextSnapshot(config, path.state, event);
+function appendStep(config: PathConfig, path: ModelPath, event: ModelEvent): ModelPath {
+  const state = nextSnapshot(config, path.state, event as ConnectionEvent);
   return { state, steps: [...path.steps, { event, state }], weight: path.weight + 1 };
 }
 
-/** The machine's snapshot after `event`, computed by an actor that runs no timer. */
+/** The machine's snapshot after `event`, computed by an actor that runs no timer and starts no child. */
 function nextSnapshot(config: PathConfig, snapshot: ModelSnapshot, event: ConnectionEvent): ModelSnapshot {
   const actor = createActor(connectionMachine, {
     input: inputFor(config),
@@ -391,16 +411,14 @@ function nextSnapshot(config: PathConfig, snapshot: ModelSnapshot, event: Connec
  * Snapshots are the same test state when value, attempt and retryDelayMs are, and — while
  * closing — when both were or were not just reached by `store.close()`. That last bit is not in
  * the machine: it keeps a close event right after `store.close()` on the paths even where a
- * machine ignored the call (the documented behaviour then wants `closed`, whatever the machine did).
+ * machine ignored the call (the documented behaviour then wants `closed`, whatever the machine
+ * did). With close codes of the application's own, the code of `lastClose` counts too, so a path
+ * leads to each state by each code the predicate judged.
  */
-export function serializeModelState(snapshot: ModelSnapshot, event?: ModelEvent): string {
-  const afterStoreClose = snapshot.matches({ closing: "byStore" }) || (snapshot.matches("closing") && event?.via?.kind === "storeClose");
-  return JSON.stringify([snapshot.value, snapshot.context.attempt, snapshot.context.retryDelayMs, afterStoreClose]);
-}
-
-function serializeLastStep(path: ModelPath): string {
-  const last = path.steps.at(-1)!;
-  return serializeModelState(last.state, last.event);
+export function serializeModelState(config: PathConfig, snapshot: ModelSnapshot, event?: ModelEvent): string {
+  const afterStoreClose = isIn(snapshot, "closing.byStore") || (isIn(snapshot, "closing") && event?.action?.kind === "storeClose");
+  const closeCode = config.closeCodes.length > 0 ? (snapshot.context.lastClose?.code ?? null) : null;
+  return JSON.stringify([snapshot.value, snapshot.context.attempt, snapshot.context.retryDelayMs, afterStoreClose, closeCode]);
 }
 
 export function inputFor(config: PathConfig): ConnectionInput {
@@ -414,9 +432,10 @@ export function inputFor(config: PathConfig): ConnectionInput {
           backoff: reconnect.backoff,
           initialDelayMs: reconnect.initialDelayMs,
           maxDelayMs: reconnect.maxDelayMs,
+          connectTimeoutMs: reconnect.connectTimeoutMs,
         }
       : // The store's defaults when reconnect is disabled (they never matter then).
-        { enabled: false, maxAttempts: 5, backoff: "exponential", initialDelayMs: 250, maxDelayMs: 5000 },
+        { enabled: false, maxAttempts: 5, backoff: "exponential", initialDelayMs: 250, maxDelayMs: 5000, connectTimeoutMs: 10_000 },
   };
 }
 
@@ -428,23 +447,25 @@ export function describeConfig(config: PathConfig): string {
     reconnect.backoff === "fixed"
       ? `fixed ${reconnect.initialDelayMs} ms, window ${reconnect.maxDelayMs} ms`
       : `exponential ${reconnect.initialDelayMs}–${reconnect.maxDelayMs} ms`;
-  const predicate = typeof reconnect.predicate === "function" ? "given" : reconnect.predicate;
-  return `${head}, reconnect ${reconnect.maxAttempts}× ${delays}, retryOnClose ${predicate}, ${reconnect.factory} factory`;
+  const timeout = reconnect.connectTimeoutMs === false ? "no connect timeout" : `connect timeout ${reconnect.connectTimeoutMs} ms`;
+  const predicate = typeof reconnect.retryOnClose === "function" ? "given" : reconnect.retryOnClose;
+  const codes = config.closeCodes.length > 0 ? `, close codes ${config.closeCodes.join(" ")}` : "";
+  return `${head}, reconnect ${reconnect.maxAttempts}× ${delays}, ${timeout}, retryOnClose ${predicate}, ${reconnect.factory} factory${codes}`;
 }
 
 /** How many states a traversal may visit before it gives up (it throws, it does not truncate). */
-export const TRAVERSAL_LIMIT = 5_000;
+export const TRAVERSAL_LIMIT = 20_000;
 
 function traversalOptions(config: PathConfig, variety: EventVariety, tellsStoreCloses = true) {
   return {
     input: inputFor(config),
     events: eventsFor(config, variety),
-    serializeState: (snapshot: ModelSnapshot, event: ModelEvent | undefined) => serializeModelState(snapshot, tellsStoreCloses ? event : undefined),
+    serializeState: (snapshot: ModelSnapshot, event: ModelEvent | undefined) => serializeModelState(config, snapshot, tellsStoreCloses ? event : undefined),
     limit: TRAVERSAL_LIMIT,
   };
 }
 
-/** Shortest paths as `getShortestPaths` gives them (a path may still stop inside the default factory). */
+/** Shortest paths as `getShortestPaths` gives them (a path may still stop where the store goes on by itself). */
 export function rawShortestPathsOf(config: PathConfig, variety: EventVariety = FULL_VARIETY): ModelPath[] {
   return getShortestPaths(connectionMachine, traversalOptions(config, variety) as never) as unknown as ModelPath[];
 }
@@ -460,15 +481,17 @@ export function transitionPathsOf(
   variety: EventVariety = FULL_VARIETY,
   rawShortest: ModelPath[] = rawShortestPathsOf(config, variety),
 ): ModelPath[] {
-  const byState = new Map(rawShortest.map((path) => [serializeLastStep(path), path]));
+  const lastKey = (path: ModelPath) => {
+    const last = path.steps.at(-1)!;
+    return serializeModelState(config, last.state, last.event);
+  };
+  const byState = new Map(rawShortest.map((path) => [lastKey(path), path]));
   const adjacency = getAdjacencyMap(connectionMachine as AnyActorLogic, traversalOptions(config, variety) as never);
   return Object.entries(adjacency).flatMap(([key, { transitions }]) => {
     const head = byState.get(key);
     if (!head) throw new Error(`no shortest path reaches ${key}`);
     const edges = Object.values(transitions) as Array<{ event: ModelEvent; state: ModelSnapshot }>;
-    return edges.map(({ event, state }) =>
-      completePath(config, { state, steps: [...head.steps, { event, state }], weight: head.weight + 1 }),
-    );
+    return edges.map(({ event, state }) => completePath(config, { state, steps: [...head.steps, { event, state }], weight: head.weight + 1 }));
   });
 }
 
@@ -480,9 +503,9 @@ export function simplePathsOf(config: PathConfig, variety: EventVariety = FEW_VA
 }
 
 /** `socketCloses (code 1006, wasClean false)` */
-export function describeVia(via: Via): string {
+export function describeModelAction(action: PathAction): string {
   // A wait is named by its delay; its length follows from the configuration.
-  const { kind, ms: _ms, ...details } = via as Via & { ms?: number };
+  const { kind, ms: _ms, ...details } = action as PathAction & { ms?: number };
   const shown = Object.entries(details).map(([name, value]) => `${name} ${value === undefined ? "none" : String(value)}`);
   return shown.length ? `${kind} (${shown.join(", ")})` : kind;
 }
@@ -491,11 +514,6 @@ export function describeVia(via: Via): string {
 export function describeSteps(path: ModelPath): string {
   return path.steps
     .slice(1)
-    .map((step) => describeVia(step.event.via))
+    .map((step) => describeModelAction(step.event.action))
     .join(" → ");
-}
-
-/** The status a store shows in this machine state (the top-level state's name). */
-export function statusOf(snapshot: ModelSnapshot): string {
-  return typeof snapshot.value === "string" ? snapshot.value : Object.keys(snapshot.value)[0]!;
 }

@@ -1,65 +1,73 @@
-import type { CloseEventLike, ConnectionStatus } from "socket-store";
+import { connectionSnapshotOf, type CloseEventLike, type ConnectionSnapshot } from "socket-store";
 import {
   FEW_VARIETY,
   FULL_VARIETY,
   SYNC_FACTORY_OUTCOMES,
-  describeConfig,
+  endsAttempt,
+  isIn,
+  predicateFor,
   shortestPathsOf,
   simplePathsOf,
-  statusOf,
   transitionPathsOf,
   type EventVariety,
   type FactoryKind,
   type FactoryOutcome,
   type ModelPath,
   type ModelSnapshot,
+  type PathAction,
   type PathConfig,
-  type PredicateKind,
   type ReadyState,
-  type Via,
 } from "./model.js";
 
-/** What one step does: an event of the socket, a call of the store, a factory outcome, or a wait. */
-export type PathAction = Via;
+export type { FactoryKind, FactoryOutcome, PathAction };
 
-/** What the store's snapshot shows after a step (the fields the statechart decides). */
-export interface ExpectedSnapshot {
-  status: ConnectionStatus;
-  attempt: number;
-  retryDelayMs: number | null;
-}
+/**
+ * What the store's snapshot shows after a step: every field of `ConnectionSnapshot` but
+ * `lastError` (the paths check which errors are reported in their own tests, not here).
+ */
+export type ExpectedSnapshot = Omit<ConnectionSnapshot, "lastError">;
 
 export interface PathStep {
   /** What the test does. */
   action: PathAction;
-  /**
-   * When the store asks for a replacement socket within this step and gets it at once (a
-   * synchronous `createSocket`, or the store's default factory): what the factory does.
-   * `expected` is then what the store shows after the factory answered.
-   */
-  createSocket?: FactoryOutcome;
   /** `server closes 1006 (not clean)`, `wait 250 ms (backoff) and createSocket returns an open socket`, … */
   description: string;
-  /** The store's `status`, `attempt` and `retryDelayMs` after the step. */
+  /**
+   * What the store does by itself within this step, after `action`: what a synchronous
+   * `createSocket` (or the store's default factory) gives when the step makes the store ask for
+   * a socket, or `"storeEndsAttempt"` when the step ends an attempt that timed out (or whose
+   * socket failed with no close): the store ends it like `drop("")`. Undefined otherwise.
+   */
+  then?: FactoryOutcome | "storeEndsAttempt";
+  /** The store's snapshot after the step (and what it did by itself within it). */
   expected: ExpectedSnapshot;
-  /** The statechart's state after the step: `reconnecting`, `open.settling`, … (`disposed` after dispose()). */
+  /** The statechart's state after the step: `reconnecting`, `open.settling`, `connecting.handshake`, `disposed`. */
   state: string;
-  /** The step disposed of the store: its snapshot stays as it was (`expected` repeats the one before). */
+  /**
+   * The step disposed of the store. `expected` then repeats the snapshot from before: a disposed
+   * store keeps its last snapshot and notifies nobody, so a UI still showing it (say "Connected")
+   * should unmount, or stop showing the store, when it disposes of it.
+   */
   disposed: boolean;
 }
 
 /** One path through the connection statechart, as concrete steps a test performs. */
 export interface ConnectionPath {
-  /** `server closes 1006 (not clean) → wait 250 ms (backoff) ⇒ connecting, attempt 1`: fit for a test title. */
+  /** `server closes 1006 (not clean) → wait 250 ms (backoff) and the store constructs a new socket ⇒ connecting, attempt 1`: fit for a test title. */
   description: string;
-  /** The configuration the path was generated for, with the defaults applied. */
-  config: PathConfig;
+  /** The options the path was generated for, with the defaults applied. */
+  options: ResolvedPathOptions;
   kind: PathKind;
   /** What the store shows when it is constructed, before any step. */
   initial: ExpectedSnapshot;
   steps: PathStep[];
-  /** The path as `xstate/graph` gave it: one step per machine event, `steps[0]` is the start. */
-  graphPath: ModelPath;
+}
+
+/** `ConnectionPathsOptions` with the defaults applied. */
+export interface ResolvedPathOptions {
+  readyState: ReadyState;
+  closeCodes: number[];
+  reconnect: false | (Required<Omit<ReconnectPathOptions, "retryOnClose">> & Pick<ReconnectPathOptions, "retryOnClose">);
 }
 
 /**
@@ -79,13 +87,14 @@ export interface ReconnectPathOptions {
   initialDelayMs?: number;
   /** @default 5000 */
   maxDelayMs?: number;
+  /** @default 10000 */
+  connectTimeoutMs?: number | false;
   /**
-   * The store's `retryOnClose`: your own predicate (the paths ask it about every close they
-   * contain, and `storeOptions` hands it to the store), or one of the model's kinds
-   * (`"acceptsApplicationCodes"`: codes 4000–4999; `"declinesAll"`; `"throws"`; …).
-   * @default "absent" (no predicate)
+   * The store's `retryOnClose` (`run.storeOptions` hands it to the store). Every close a path
+   * contains is judged by it where the store would ask it, with each of the close codes the paths
+   * use (`closeCodes` adds yours); `paths.retryOnClose` lists the codes it retried and declined.
    */
-  retryOnClose?: PredicateKind | ((event: CloseEventLike) => boolean);
+  retryOnClose?: (event: CloseEventLike) => boolean;
   /**
    * How replacement sockets come: `"default"` (no `createSocket`: the store constructs
    * `new previous.constructor(url, protocol)`), `"sync"` (a `createSocket` that returns or
@@ -98,18 +107,33 @@ export interface ReconnectPathOptions {
 }
 
 export interface ConnectionPathsOptions {
-  /** `readyState` of the socket the application hands the store. @default 1 (open) */
+  /** `readyState` of the socket the application hands the store: 0 is what `new WebSocket(url)` gives. @default 0 */
   readyState?: ReadyState;
   /** The store's reconnect setting. @default false */
   reconnect?: false | ReconnectPathOptions;
+  /**
+   * Close codes the paths' closes use beside the model's own (1000, 1001, 1006, 1008, 4000,
+   * 4999, and 1000/1002 from `ws` itself): the codes your `retryOnClose` or your UI treat apart,
+   * e.g. `[4401]`. Each is closed cleanly, except 1006. With codes given, the paths also reach
+   * each state once per code of `lastClose`.
+   * @default []
+   */
+  closeCodes?: readonly number[];
   /** @default "shortest" */
   kind?: PathKind;
-  /**
-   * `"full"`: the paths may use every close code, call argument and factory outcome the model
-   * knows; `"few"`: one of each kind that leads somewhere different (fewer transition and simple paths).
-   * @default "full", except "few" for simple paths
-   */
-  variety?: "full" | "few";
+}
+
+/** The codes the paths' `retryOnClose` was asked about, by its verdict. */
+export interface RetryOnCloseVerdicts {
+  /** Codes of closes it retried (returned `true`), ascending. */
+  retried: number[];
+  /** Codes of closes it declined (returned anything else, or threw), ascending. */
+  declined: number[];
+}
+
+/** The paths of one configuration; `retryOnClose` says what the predicate decided on them (null without one). */
+export interface ConnectionPaths extends Array<ConnectionPath> {
+  readonly retryOnClose: RetryOnCloseVerdicts | null;
 }
 
 /**
@@ -122,121 +146,168 @@ const APPLICATION_VARIETY: EventVariety = {
   closePayloads: [...FULL_VARIETY.closePayloads].sort((left, right) => Number(right.code === 1006) - Number(left.code === 1006)),
 };
 
-const DEFAULTS = { maxAttempts: 5, backoff: "exponential", initialDelayMs: 250, maxDelayMs: 5000 } as const;
+const DEFAULTS = { maxAttempts: 5, backoff: "exponential", initialDelayMs: 250, maxDelayMs: 5000, connectTimeoutMs: 10_000, factory: "default" } as const;
 
-/** The configuration of `connectionPaths` options, defaults applied and checked as the store checks them. */
-export function pathConfigOf(options: ConnectionPathsOptions = {}): PathConfig {
-  const readyState = options.readyState ?? 1;
-  if (![0, 1, 2, 3].includes(readyState)) throw new RangeError(`readyState must be 0, 1, 2 or 3 (got ${String(readyState)})`);
+function isCloseCode(code: unknown): code is number {
+  return typeof code === "number" && Number.isInteger(code) && code >= 1000 && code <= 4999;
+}
+
+/** The options of `connectionPaths` with the defaults applied, checked as the store checks them. */
+function resolvePathOptions(options: ConnectionPathsOptions): ResolvedPathOptions {
+  const readyState = options.readyState ?? 0;
+  if (![0, 1, 2, 3].includes(readyState)) throw new RangeError(`connectionPaths: readyState must be 0, 1, 2 or 3 (got ${String(readyState)})`);
+  const closeCodes = [...(options.closeCodes ?? [])];
+  if (!closeCodes.every(isCloseCode)) throw new RangeError("connectionPaths: closeCodes must be integers from 1000 to 4999");
   const reconnect = options.reconnect;
-  if (reconnect === undefined || reconnect === false) return { readyState, reconnect: false };
-  const config = {
-    maxAttempts: reconnect.maxAttempts ?? DEFAULTS.maxAttempts,
-    backoff: reconnect.backoff ?? DEFAULTS.backoff,
-    initialDelayMs: reconnect.initialDelayMs ?? DEFAULTS.initialDelayMs,
-    maxDelayMs: reconnect.maxDelayMs ?? DEFAULTS.maxDelayMs,
-    predicate: reconnect.retryOnClose ?? "absent",
-    factory: reconnect.factory ?? "default",
-  };
-  if (!Number.isInteger(config.maxAttempts) || config.maxAttempts < 1) throw new RangeError("reconnect.maxAttempts must be an integer ≥ 1");
-  for (const name of ["initialDelayMs", "maxDelayMs"] as const) {
-    if (!Number.isFinite(config[name]) || config[name] < 0) throw new RangeError(`reconnect.${name} must be a finite number ≥ 0`);
+  if (reconnect === undefined || reconnect === false) return { readyState, closeCodes, reconnect: false };
+  const resolved = { ...DEFAULTS, ...Object.fromEntries(Object.entries(reconnect).filter(([, value]) => value !== undefined)) } as Exclude<ResolvedPathOptions["reconnect"], false>;
+  const { maxAttempts, backoff, initialDelayMs, maxDelayMs, connectTimeoutMs, retryOnClose, factory } = resolved;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError("connectionPaths: reconnect.maxAttempts must be an integer ≥ 1");
+  for (const [name, value] of [["initialDelayMs", initialDelayMs], ["maxDelayMs", maxDelayMs]] as const) {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`connectionPaths: reconnect.${name} must be a finite number ≥ 0`);
   }
-  if (config.backoff !== "fixed" && config.backoff !== "exponential") throw new RangeError('reconnect.backoff must be "fixed" or "exponential"');
-  if (config.backoff === "exponential" && config.initialDelayMs > config.maxDelayMs) {
-    throw new RangeError("reconnect.initialDelayMs must not exceed reconnect.maxDelayMs with exponential backoff");
+  if (connectTimeoutMs !== false && !(Number.isFinite(connectTimeoutMs) && connectTimeoutMs > 0)) {
+    throw new RangeError("connectionPaths: reconnect.connectTimeoutMs must be false or a finite number > 0");
   }
-  if (!["default", "sync", "async", "scripted"].includes(config.factory)) {
-    throw new RangeError('reconnect.factory must be "default", "sync", "async" or "scripted"');
+  if (backoff !== "fixed" && backoff !== "exponential") throw new RangeError('connectionPaths: reconnect.backoff must be "fixed" or "exponential"');
+  if (backoff === "exponential" && initialDelayMs > maxDelayMs) {
+    throw new RangeError("connectionPaths: reconnect.initialDelayMs must not exceed reconnect.maxDelayMs with exponential backoff");
   }
-  return { readyState, reconnect: config };
+  if (retryOnClose !== undefined && typeof retryOnClose !== "function") throw new RangeError("connectionPaths: reconnect.retryOnClose must be a function when given");
+  if (!["default", "sync", "async", "scripted"].includes(factory)) throw new RangeError('connectionPaths: reconnect.factory must be "default", "sync", "async" or "scripted"');
+  return { readyState, closeCodes, reconnect: resolved };
+}
+
+/** The model's configuration of resolved options. */
+export function modelConfigOf(options: ResolvedPathOptions): PathConfig {
+  const { readyState, closeCodes, reconnect } = options;
+  if (!reconnect) return { readyState, closeCodes, reconnect: false };
+  const { maxAttempts, backoff, initialDelayMs, maxDelayMs, connectTimeoutMs, factory, retryOnClose } = reconnect;
+  return { readyState, closeCodes, reconnect: { maxAttempts, backoff, initialDelayMs, maxDelayMs, connectTimeoutMs, factory, retryOnClose: retryOnClose ?? "absent" } };
 }
 
 /**
  * The paths of the connection statechart for one store configuration, generated from the
  * machine the package runs (with `xstate/graph`, part of xstate), as concrete steps: socket
  * events (`server closes 1006 (not clean)`), calls of the store (`app calls store.drop()`),
- * what a `createSocket` gives, and waits. After each step, `expected` holds the `status`,
- * `attempt` and `retryDelayMs` the store must show. Replay one with `startPath`.
+ * what a `createSocket` gives, and waits. After each step, `expected` holds the snapshot the
+ * store must show. Replay one with `startPath`.
  *
  * Dev-time only: the package root never loads this entry.
  *
  * @example
- * const paths = connectionPaths({ reconnect: { maxAttempts: 2, factory: "async" } });
+ * const paths = connectionPaths({ reconnect: { maxAttempts: 2, retryOnClose: (event) => event.code !== 4401 }, closeCodes: [4401] });
+ * expect(paths.retryOnClose).toEqual({ retried: expect.arrayContaining([1006]), declined: [4401] });
  * for (const path of paths) it(path.description, async () => { ... startPath(path, { clock: vi }) ... });
  */
-export function connectionPaths(options: ConnectionPathsOptions = {}): ConnectionPath[] {
-  const config = pathConfigOf(options);
+export function connectionPaths(options: ConnectionPathsOptions = {}): ConnectionPaths {
+  const resolved = resolvePathOptions(options);
   const kind = options.kind ?? "shortest";
-  const variety = (options.variety ?? (kind === "simple" ? "few" : "full")) === "few" ? FEW_VARIETY : APPLICATION_VARIETY;
-  let graphPaths: ModelPath[];
-  if (kind === "shortest") graphPaths = shortestPathsOf(config, variety);
-  else if (kind === "transition") graphPaths = transitionPathsOf(config, variety);
-  else if (kind === "simple") graphPaths = simplePathsOf(config, variety);
-  else throw new RangeError('kind must be "shortest", "transition" or "simple"');
-  const paths = graphPaths.filter((path) => !stopsInsideSyncFactory(config, path)).map((path) => toConnectionPath(config, kind, path));
-  // A path that stopped inside the default factory was completed with its answer: it may now
-  // repeat another path step for step.
+  if (!["shortest", "transition", "simple"].includes(kind)) throw new RangeError('connectionPaths: kind must be "shortest", "transition" or "simple"');
+  return pathsOf(modelConfigOf(resolved), kind, kind === "simple" ? FEW_VARIETY : APPLICATION_VARIETY, resolved);
+}
+
+/** The paths of a model configuration (the package's own tests use the model's predicate kinds). */
+export function pathsOf(config: PathConfig, kind: PathKind, variety: EventVariety, options: ResolvedPathOptions = optionsOf(config)): ConnectionPaths {
+  const graphPaths = kind === "shortest" ? shortestPathsOf(config, variety) : kind === "transition" ? transitionPathsOf(config, variety) : simplePathsOf(config, variety);
   const seen = new Set<string>();
-  return paths.filter((path) => !seen.has(path.description) && Boolean(seen.add(path.description)));
+  const paths = graphPaths
+    .filter((path) => !stopsInsideSyncFactory(config, path))
+    .map((path) => toConnectionPath(options, kind, path))
+    // A path completed with what the store does by itself may now repeat another step for step.
+    .filter((path) => !seen.has(path.description) && Boolean(seen.add(path.description)));
+  return Object.assign(paths, { retryOnClose: verdictsOn(config, graphPaths) });
+}
+
+/** The options a store of a model configuration runs with (a predicate kind becomes its function). */
+export function optionsOf(config: PathConfig): ResolvedPathOptions {
+  const { readyState, closeCodes, reconnect } = config;
+  if (!reconnect) return { readyState, closeCodes: [...closeCodes], reconnect: false };
+  const retryOnClose = predicateFor(reconnect.retryOnClose);
+  return { readyState, closeCodes: [...closeCodes], reconnect: { ...reconnect, ...(retryOnClose ? { retryOnClose } : { retryOnClose: undefined }) } };
+}
+
+function verdictsOn(config: PathConfig, paths: ModelPath[]): RetryOnCloseVerdicts | null {
+  if (!config.reconnect || config.reconnect.retryOnClose === "absent") return null;
+  const retried = new Set<number>();
+  const declined = new Set<number>();
+  for (const path of paths) {
+    for (const { event } of path.steps) {
+      if ((event.type === "SOCKET.CLOSED" || event.type === "STORE.DROP") && event.retryOnClose !== undefined) {
+        (event.retryOnClose ? retried : declined).add(event.close.code);
+      }
+    }
+  }
+  const ascending = (codes: Set<number>) => [...codes].sort((left, right) => left - right);
+  return { retried: ascending(retried), declined: ascending(declined) };
 }
 
 /** A synchronous factory answers within the step that calls it: a path cannot stop in between. */
 function stopsInsideSyncFactory(config: PathConfig, path: ModelPath): boolean {
-  return config.reconnect !== false && config.reconnect.factory === "sync" && path.state.matches({ connecting: "creatingSocket" });
+  return config.reconnect !== false && config.reconnect.factory === "sync" && isIn(path.state, "live.connecting.creatingSocket");
 }
 
-function asksForReplacement(before: ModelSnapshot, after: ModelSnapshot): boolean {
-  return after.matches({ connecting: "creatingSocket" }) && !before.matches({ connecting: "creatingSocket" });
-}
-
-/** `open.settling`, `reconnecting`, `disposed`. */
+/** `open.settling`, `reconnecting`, `connecting.handshake`, `disposed`: the state under its status. */
 export function stateNameOf(snapshot: ModelSnapshot): string {
   if (snapshot.status === "done") return "disposed";
-  const status = statusOf(snapshot);
-  const value = snapshot.value as string | Record<string, string>;
-  return typeof value === "string" ? status : `${status}.${value[status]}`;
+  const { status } = connectionSnapshotOf(snapshot);
+  const leaf = Object.entries(flatten(snapshot.value)).find(([path]) => path.split(".").includes(status));
+  const below = leaf ? leaf[0].split(".").slice(leaf[0].split(".").indexOf(status) + 1) : [];
+  return [status, ...below].join(".");
+}
+
+function flatten(value: unknown, prefix = ""): Record<string, true> {
+  if (typeof value === "string") return { [`${prefix}${value}`]: true };
+  return Object.assign({}, ...Object.entries(value as object).map(([key, child]) => flatten(child, `${prefix}${key}.`)));
 }
 
 function expectedOf(snapshot: ModelSnapshot): ExpectedSnapshot {
-  return { status: statusOf(snapshot) as ConnectionStatus, attempt: snapshot.context.attempt, retryDelayMs: snapshot.context.retryDelayMs };
+  const { lastError: _lastError, ...expected } = connectionSnapshotOf(snapshot);
+  return expected;
 }
 
-/** The graph's path with each synchronous factory answer folded into the step that asked for it. */
-export function toConnectionPath(config: PathConfig, kind: PathKind, graphPath: ModelPath): ConnectionPath {
+const doesByItself = (action: PathAction): FactoryOutcome | "storeEndsAttempt" | undefined =>
+  action.kind === "storeEndsAttempt" ? "storeEndsAttempt" : action.kind === "factory" && SYNC_FACTORY_OUTCOMES.has(action.outcome) ? action.outcome : undefined;
+
+/** The graph's path with what the store does by itself (a synchronous factory answer, the end of a timed-out attempt) folded into the step that caused it. */
+export function toConnectionPath(options: ResolvedPathOptions, kind: PathKind, graphPath: ModelPath): ConnectionPath {
   const raw = graphPath.steps;
   const initial = expectedOf(raw[0]!.state);
   const steps: PathStep[] = [];
   let previous = initial;
   for (let index = 1; index < raw.length; index++) {
     const { event, state } = raw[index]!;
-    const following = raw[index + 1];
     let after = state;
-    let createSocket: FactoryOutcome | undefined;
-    if (
-      asksForReplacement(raw[index - 1]!.state, state) &&
-      following?.event.via.kind === "factory" &&
-      SYNC_FACTORY_OUTCOMES.has(following.event.via.outcome)
-    ) {
-      createSocket = following.event.via.outcome;
+    let then: PathStep["then"];
+    const following = raw[index + 1];
+    if (following && foldsInto(after, following.event.action)) {
+      then = doesByItself(following.event.action);
       after = following.state;
       index++;
     }
     const disposed = after.status === "done";
     const expected = disposed ? previous : expectedOf(after);
-    const description = describeAction(event.via) + (createSocket ? ` and ${describeAction({ kind: "factory", outcome: createSocket })}` : "");
-    steps.push({ action: event.via, ...(createSocket ? { createSocket } : {}), description, expected, state: stateNameOf(after), disposed });
+    const byItself = then === undefined ? [] : [describeAction(then === "storeEndsAttempt" ? { kind: then } : { kind: "factory", outcome: then })];
+    const description = [describeAction(event.action), ...byItself].join(" and ");
+    steps.push({ action: event.action, description, ...(then === undefined ? {} : { then }), expected, state: stateNameOf(after), disposed });
     previous = expected;
   }
   const end = steps.at(-1);
   const description = end
     ? `${steps.map((step) => step.description).join(" → ")} ⇒ ${end.disposed ? "disposed" : describeExpected(end.expected)}`
-    : `the store starts on a socket in readyState ${config.readyState} ⇒ ${describeExpected(initial)}`;
-  return { description, config, kind, initial, steps, graphPath };
+    : `the store starts on a socket in readyState ${options.readyState} ⇒ ${describeExpected(initial)}`;
+  return { description, options, kind, initial, steps };
 }
 
-function describeExpected({ status, attempt, retryDelayMs }: ExpectedSnapshot): string {
-  return `${status}, attempt ${attempt}${retryDelayMs === null ? "" : `, retry in ${retryDelayMs} ms`}`;
+/** Whether `action` (the next graph step) is something the store does by itself right after reaching `after`. */
+function foldsInto(after: ModelSnapshot, action: PathAction): boolean {
+  if (action.kind === "storeEndsAttempt") return endsAttempt(after);
+  return action.kind === "factory" && SYNC_FACTORY_OUTCOMES.has(action.outcome) && isIn(after, "live.connecting.creatingSocket");
+}
+
+function describeExpected({ status, attempt, retryDelayMs, lastClose }: ExpectedSnapshot): string {
+  const close = lastClose && (status === "closed" || status === "reconnecting" || status === "error") ? `, last close ${lastClose.code}` : "";
+  return `${status}, attempt ${attempt}${retryDelayMs === null ? "" : `, retry in ${retryDelayMs} ms`}${close}`;
 }
 
 const FACTORY_OUTCOMES: Record<FactoryOutcome, string> = {
@@ -284,8 +355,8 @@ export function describeAction(action: PathAction): string {
     case "factory":
       return FACTORY_OUTCOMES[action.outcome];
     case "wait":
-      return `wait ${action.ms} ms (${action.delay === "backoff" ? "backoff" : "stability window"})`;
+      return `wait ${action.ms} ms (${action.delay})`;
+    case "storeEndsAttempt":
+      return "the store ends the attempt";
   }
 }
-
-export { describeConfig };

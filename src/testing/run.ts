@@ -1,5 +1,5 @@
 import type { ConnectionSnapshot, ReplacementContext, SocketStore, SocketStoreReconnectOptions } from "socket-store";
-import { NOT_SYNC, predicateFor, SYNC_FACTORY_OUTCOMES, syncFactoryResult, type FactoryOutcome } from "./model.js";
+import { NOT_SYNC, SYNC_FACTORY_OUTCOMES, syncFactoryResult, type FactoryOutcome } from "./model.js";
 import type { ConnectionPath, ExpectedSnapshot, PathAction, PathStep } from "./paths.js";
 import { TestSocket, type ReadyState } from "./test-socket.js";
 
@@ -7,7 +7,7 @@ import { TestSocket, type ReadyState } from "./test-socket.js";
 export type PathClock = { advanceTimersByTime(ms: number): unknown } | { advance(ms: number): unknown };
 
 export interface StartPathOptions {
-  /** Advances the fake timers the store's timers run on (backoff, stability window). */
+  /** Advances the fake timers the store's timers run on (backoff, stability window, connect timeout). */
   clock: PathClock;
   /** The data of the message a `the server sends a message` step delivers. @default "hello" */
   message?: unknown;
@@ -120,9 +120,8 @@ const codeOf = (error: unknown): unknown => (typeof error === "object" && error 
 export function startPath(path: ConnectionPath, options: StartPathOptions): PathRun {
   const { clock } = options;
   const message = "message" in options ? options.message : "hello";
-  const config = path.config;
-  const reconnect = config.reconnect;
-  const socket = new TestSocket(undefined, undefined, { readyState: config.readyState });
+  const reconnect = path.options.reconnect;
+  const socket = new TestSocket(undefined, undefined, { readyState: path.options.readyState });
   const sockets: TestSocket[] = [socket];
   const factoryCalls: FactoryCall[] = [];
   const pendingFactoryCalls: PendingFactoryCall[] = [];
@@ -157,7 +156,7 @@ export function startPath(path: ConnectionPath, options: StartPathOptions): Path
     if (result !== NOT_SYNC) return result;
     return new Promise((resolve, reject) => pendingFactoryCalls.push({ resolve, reject }));
   };
-  const retryOnClose = reconnect ? predicateFor(reconnect.predicate) : undefined;
+  const retryOnClose = reconnect ? reconnect.retryOnClose : undefined;
   const storeOptions: PathStoreOptions = {
     reconnect: reconnect && {
       enabled: true,
@@ -165,6 +164,7 @@ export function startPath(path: ConnectionPath, options: StartPathOptions): Path
       backoff: reconnect.backoff,
       initialDelayMs: reconnect.initialDelayMs,
       maxDelayMs: reconnect.maxDelayMs,
+      connectTimeoutMs: reconnect.connectTimeoutMs,
       ...(retryOnClose ? { retryOnClose } : {}),
       ...(reconnect.factory !== "default" ? { createSocket: createSocket as SocketStoreReconnectOptions["createSocket"] } : {}),
     },
@@ -249,13 +249,16 @@ export function startPath(path: ConnectionPath, options: StartPathOptions): Path
       case "wait":
         advance(action.ms);
         break;
+      case "storeEndsAttempt":
+        // The store did it within the step before.
+        break;
     }
   }
 
   const next = async (): Promise<PathStep | undefined> => {
     const step = path.steps[performed];
     if (!step) return undefined;
-    nextOutcome = step.createSocket && step.createSocket !== "defaultFactory" ? step.createSocket : "pending";
+    nextOutcome = step.then && step.then !== "defaultFactory" && step.then !== "storeEndsAttempt" ? step.then : "pending";
     await perform(step.action);
     performed++;
     expected = step.expected;

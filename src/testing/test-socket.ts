@@ -10,6 +10,10 @@ export interface TestSocketOptions {
    * @default undefined (the test ends the close with `serverClose()`)
    */
   closeDelayMs?: number;
+  /** Keep the data of `send()` in `sent` (`sentCount` counts in any case). @default true */
+  keepSentData?: boolean;
+  /** Keep track of listeners for `listenerCount()` (which throws when this is off). @default true */
+  countListeners?: boolean;
 }
 
 export interface CloseInit {
@@ -25,16 +29,6 @@ export interface CloseInit {
 export interface CloseCall {
   code: number | undefined;
   reason: string | undefined;
-}
-
-/** What TestSockets record (`TestSocket.record`). */
-export interface TestSocketRecording {
-  /** Append every socket constructed to `TestSocket.created`. @default false */
-  created: boolean;
-  /** Keep the data of `send()` in `sent` (`sentCount` counts in any case). @default true */
-  sentData: boolean;
-  /** Keep track of listeners for `listenerCount()` (which throws when this is off). @default true */
-  listeners: boolean;
 }
 
 type Listener = EventListenerOrEventListenerObject;
@@ -64,7 +58,8 @@ type HandlerType = "open" | "message" | "error" | "close";
  *   `onopen`/`onmessage`/`onerror`/`onclose` properties work as in a browser and are not counted.
  *
  * The constructor takes `(url, protocols, options)`, so a store's default factory
- * (`new previous.constructor(url, protocol)`) and libraries given the class make more of it.
+ * (`new previous.constructor(url, protocol)`) and libraries given the class make more of it;
+ * a subclass that passes its own options (and records what it constructs) makes those alike.
  *
  * @example
  * const socket = new TestSocket("ws://example.test", undefined, { readyState: 1 });
@@ -78,15 +73,6 @@ export class TestSocket extends EventTarget {
   static readonly CLOSING = 2;
   static readonly CLOSED = 3;
 
-  /** Sockets constructed while `TestSocket.record.created` is true, oldest first. Empty it with `TestSocket.created.length = 0`. */
-  static readonly created: TestSocket[] = [];
-  /**
-   * What every TestSocket records, for all sockets at once (some are constructed by code the
-   * test cannot reach: a store's default factory, a library given the class as its WebSocket).
-   * Benchmarks turn off what they would otherwise measure too.
-   */
-  static record: TestSocketRecording = { created: false, sentData: true, listeners: true };
-
   readonly url: string;
   readonly protocol: string;
   readonly extensions = "";
@@ -97,7 +83,8 @@ export class TestSocket extends EventTarget {
   /** How many `send()` calls reached the socket while OPEN (may be reset by the test). */
   sentCount = 0;
   readonly #closeDelayMs: number | undefined;
-  readonly #keepsSentData = TestSocket.record.sentData;
+  readonly #keepsSentData: boolean;
+  readonly #countsListeners: boolean;
   // Allocated on first use: benchmarks keep thousands of idle sockets.
   #sent: unknown[] | undefined;
   #closeCalls: CloseCall[] | undefined;
@@ -112,7 +99,8 @@ export class TestSocket extends EventTarget {
     this.protocol = Array.isArray(protocols) ? (protocols[0] ?? "") : (protocols ?? "");
     this.readyState = options.readyState ?? 0;
     this.#closeDelayMs = options.closeDelayMs;
-    if (TestSocket.record.created) TestSocket.created.push(this);
+    this.#keepsSentData = options.keepSentData ?? true;
+    this.#countsListeners = options.countListeners ?? true;
   }
 
   get CONNECTING(): 0 {
@@ -128,7 +116,7 @@ export class TestSocket extends EventTarget {
     return 3;
   }
 
-  /** Data passed to `send()` while OPEN, in order (empty when `TestSocket.record.sentData` is off). */
+  /** Data passed to `send()` while OPEN, in order (empty when `keepSentData` is off). */
   get sent(): unknown[] {
     return (this.#sent ??= []);
   }
@@ -140,7 +128,7 @@ export class TestSocket extends EventTarget {
 
   override addEventListener(type: string, listener: Listener | null, options?: AddEventListenerOptions | boolean): void {
     super.addEventListener(type, listener, options);
-    if (listener && TestSocket.record.listeners && this.#indexOf(type, listener) === -1) {
+    if (listener && this.#countsListeners && this.#indexOf(type, listener) === -1) {
       this.#listeners = [...(this.#listeners ?? []), type, listener];
     }
   }
@@ -153,7 +141,7 @@ export class TestSocket extends EventTarget {
 
   /** Listeners added with `addEventListener` (and not removed) for `type`, or for every type when it is left out. */
   listenerCount(type?: string): number {
-    if (!TestSocket.record.listeners) throw new Error("listenerCount() needs TestSocket.record.listeners");
+    if (!this.#countsListeners) throw new Error("listenerCount() needs the option countListeners");
     const listeners = this.#listeners ?? [];
     if (type === undefined) return listeners.length / 2;
     let count = 0;

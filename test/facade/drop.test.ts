@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { isSocketStoreError, SocketStore, type CloseEventLike, type SocketStoreErrorCode } from "../../src/index.js";
-import { ControllableSocket } from "../support/controllable-socket.js";
+import { TestSocket } from "../../src/testing/test-socket.js";
 
 const RECONNECT = { enabled: true, maxAttempts: 2, backoff: "fixed", initialDelayMs: 100, maxDelayMs: 1000 } as const;
 
@@ -24,7 +24,7 @@ describe("drop()", () => {
   });
 
   it("ends an open connection now: stops listening, closes the socket with no arguments and judges a 1006 close", () => {
-    const socket = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const socket = new TestSocket(undefined, undefined, { readyState: 1 });
     const log: string[] = [];
     const store: SocketStore = new SocketStore(socket, {
       onClose: (event) => log.push(`onClose:${event.code}:${event.reason}:${event.wasClean}@${store.status}`),
@@ -51,7 +51,7 @@ describe("drop()", () => {
   });
 
   it("calls terminate() instead of close() when the socket has it, and ignores what either throws", () => {
-    const socket = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const socket = new TestSocket(undefined, undefined, { readyState: 1 });
     const terminate = vi.fn(() => {
       throw new Error("already gone");
     });
@@ -66,8 +66,8 @@ describe("drop()", () => {
   });
 
   it("leaves a replacement that was already CLOSING alone on dispose(): it is not closed again", () => {
-    const original = new ControllableSocket(undefined, undefined, { readyState: 3 });
-    const closing = new ControllableSocket(undefined, undefined, { readyState: 2 });
+    const original = new TestSocket(undefined, undefined, { readyState: 3 });
+    const closing = new TestSocket(undefined, undefined, { readyState: 2 });
     const store = new SocketStore(original, {}, { reconnect: { ...RECONNECT, maxAttempts: 1, createSocket: () => closing } });
     store.reconnect();
     expect(store.status).toBe("error");
@@ -78,7 +78,7 @@ describe("drop()", () => {
   });
 
   it("does not close a socket that is already CLOSED but whose close event has not come yet", () => {
-    const socket = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const socket = new TestSocket(undefined, undefined, { readyState: 1 });
     const store = new SocketStore(socket);
     socket.readyState = 3;
     store.drop();
@@ -88,7 +88,7 @@ describe("drop()", () => {
   });
 
   it("asks retryOnClose with the drop's close event, after the socket was let go", () => {
-    const socket = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const socket = new TestSocket(undefined, undefined, { readyState: 1 });
     const seen: Array<{ event: CloseEventLike; listening: number }> = [];
     const store = new SocketStore(socket, {}, {
       reconnect: {
@@ -105,14 +105,14 @@ describe("drop()", () => {
   });
 
   it("counts a dropped replacement as a failed attempt, so a connect timeout ends in error after maxAttempts", () => {
-    const sockets: ControllableSocket[] = [];
+    const sockets: TestSocket[] = [];
     const errors: string[] = [];
-    const original = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const original = new TestSocket(undefined, undefined, { readyState: 1 });
     const store = new SocketStore(original, { onError: (error) => errors.push(error.code) }, {
       reconnect: {
         ...RECONNECT,
         createSocket: () => {
-          const socket = new ControllableSocket();
+          const socket = new TestSocket();
           sockets.push(socket);
           return socket;
         },
@@ -133,9 +133,9 @@ describe("drop()", () => {
   });
 
   it("drops a replacement still in its stability window as a failed attempt, and one past it as a fresh outage", () => {
-    const original = new ControllableSocket(undefined, undefined, { readyState: 3 });
+    const original = new TestSocket(undefined, undefined, { readyState: 3 });
     const store = new SocketStore(original, {}, {
-      reconnect: { ...RECONNECT, maxAttempts: 1, createSocket: () => new ControllableSocket(undefined, undefined, { readyState: 1 }) },
+      reconnect: { ...RECONNECT, maxAttempts: 1, createSocket: () => new TestSocket(undefined, undefined, { readyState: 1 }) },
     });
     store.reconnect();
     expect(store.getSnapshot()).toMatchObject({ status: "open", attempt: 1 });
@@ -150,15 +150,15 @@ describe("drop()", () => {
   });
 
   it("abandons a pending createSocket call as a failed attempt, and closes the socket it delivers later", async () => {
-    const original = new ControllableSocket(undefined, undefined, { readyState: 3 });
-    let resolveLate: (socket: ControllableSocket) => void = () => {};
+    const original = new TestSocket(undefined, undefined, { readyState: 3 });
+    let resolveLate: (socket: TestSocket) => void = () => {};
     const errors: string[] = [];
     const closes: string[] = [];
     const store: SocketStore = new SocketStore(original, {
       onError: (error) => errors.push(error.code),
       onClose: (event) => closes.push(`${event.code}:${event.reason}@${store.status}`),
     }, {
-      reconnect: { ...RECONNECT, createSocket: () => new Promise<ControllableSocket>((resolve) => (resolveLate = resolve)) },
+      reconnect: { ...RECONNECT, createSocket: () => new Promise<TestSocket>((resolve) => (resolveLate = resolve)) },
     });
     store.reconnect();
     expect(store.status).toBe("connecting");
@@ -166,7 +166,7 @@ describe("drop()", () => {
     expect(store.getSnapshot()).toMatchObject({ status: "reconnecting", attempt: 2, lastClose: { code: 1006, reason: "connect timeout", wasClean: false } });
     expect(closes).toEqual(["1006:connect timeout@reconnecting"]);
     expect(errors).toEqual([]);
-    const late = new ControllableSocket(undefined, undefined, { readyState: 0 });
+    const late = new TestSocket(undefined, undefined, { readyState: 0 });
     resolveLate(late);
     await Promise.resolve();
     await Promise.resolve();
@@ -177,7 +177,7 @@ describe("drop()", () => {
   });
 
   it("follows the application-close rule after a direct socket.close(), and ends in closed after store.close()", () => {
-    const direct = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const direct = new TestSocket(undefined, undefined, { readyState: 1 });
     const directStore = new SocketStore(direct, {}, { reconnect: RECONNECT });
     direct.close(4000);
     expect(directStore.status).toBe("closing");
@@ -185,7 +185,7 @@ describe("drop()", () => {
     expect(directStore.status).toBe("closed");
 
     const predicate = vi.fn(() => true);
-    const manual = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const manual = new TestSocket(undefined, undefined, { readyState: 1 });
     const manualStore = new SocketStore(manual, {}, { reconnect: { ...RECONNECT, retryOnClose: predicate } });
     manualStore.close();
     manualStore.drop();
@@ -195,7 +195,7 @@ describe("drop()", () => {
   });
 
   it("closes the socket given to the constructor too, and ends in closed without reconnect", () => {
-    const socket = new ControllableSocket();
+    const socket = new TestSocket();
     const store = new SocketStore(socket);
     store.drop();
     expect(socket.closeCalls).toHaveLength(1);
@@ -203,11 +203,11 @@ describe("drop()", () => {
   });
 
   it.each([
-    ["reconnecting", (socket: ControllableSocket, store: SocketStore) => socket.serverClose({ code: 1006 }) ?? store],
-    ["closed", (socket: ControllableSocket, store: SocketStore) => store.close() ?? socket.serverClose()],
-    ["error", (socket: ControllableSocket) => socket.serverClose({ code: 1006 }) ?? vi.advanceTimersByTime(100)],
+    ["reconnecting", (socket: TestSocket, store: SocketStore) => socket.serverClose({ code: 1006 }) ?? store],
+    ["closed", (socket: TestSocket, store: SocketStore) => store.close() ?? socket.serverClose()],
+    ["error", (socket: TestSocket) => socket.serverClose({ code: 1006 }) ?? vi.advanceTimersByTime(100)],
   ] as const)("does nothing in %s: no handler runs and the snapshot stays the same object", (status, reach) => {
-    const socket = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const socket = new TestSocket(undefined, undefined, { readyState: 1 });
     const calls: string[] = [];
     const store = new SocketStore(socket, { onClose: () => calls.push("onClose"), onStatusChange: () => calls.push("status") }, {
       reconnect: { ...RECONNECT, maxAttempts: 1, createSocket: () => ({ readyState: 3 }) as never },
@@ -223,7 +223,7 @@ describe("drop()", () => {
   });
 
   it("throws ERR_INVALID_ARGUMENT for a reason that is not a string and changes nothing", () => {
-    const socket = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const socket = new TestSocket(undefined, undefined, { readyState: 1 });
     const store = new SocketStore(socket);
     const snapshot = store.getSnapshot();
     for (const reason of [42, null, {}, Symbol("reason")]) {
@@ -234,7 +234,7 @@ describe("drop()", () => {
   });
 
   it("does nothing after dispose(), whatever its argument", () => {
-    const socket = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const socket = new TestSocket(undefined, undefined, { readyState: 1 });
     const store = new SocketStore(socket);
     store.dispose();
     const snapshot = store.getSnapshot();
@@ -245,10 +245,10 @@ describe("drop()", () => {
   });
 
   it("lets a manager start a new connection now with drop() then reconnect()", () => {
-    const original = new ControllableSocket(undefined, undefined, { readyState: 1 });
-    const created: ControllableSocket[] = [];
+    const original = new TestSocket(undefined, undefined, { readyState: 1 });
+    const created: TestSocket[] = [];
     const store = new SocketStore(original, {}, {
-      reconnect: { ...RECONNECT, createSocket: () => created[created.push(new ControllableSocket()) - 1]! },
+      reconnect: { ...RECONNECT, createSocket: () => created[created.push(new TestSocket()) - 1]! },
     });
     store.drop("woke from sleep");
     store.reconnect();

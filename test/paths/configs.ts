@@ -11,7 +11,7 @@ import {
   type PathConfig,
   type ReadyState,
   type ReconnectConfig,
-} from "../../src/testing/index.js";
+} from "../../src/testing/model.js";
 
 function enabled(overrides: Partial<ReconnectConfig>): ReconnectConfig {
   return {
@@ -19,7 +19,8 @@ function enabled(overrides: Partial<ReconnectConfig>): ReconnectConfig {
     backoff: "exponential",
     initialDelayMs: 100,
     maxDelayMs: 1000,
-    predicate: "absent",
+    connectTimeoutMs: 700,
+    retryOnClose: "absent",
     factory: "scripted",
     ...overrides,
   };
@@ -29,35 +30,40 @@ const READY_STATES: readonly ReadyState[] = [0, 1, 2, 3];
 
 /** Configurations whose shortest paths, and every transition out of each of their states, are replayed. */
 export const SHORTEST_PATH_CONFIGS: readonly PathConfig[] = [
-  ...READY_STATES.map((readyState): PathConfig => ({ readyState, reconnect: false })),
+  ...READY_STATES.map((readyState): PathConfig => ({ readyState, reconnect: false, closeCodes: [] })),
   ...READY_STATES.flatMap((readyState) =>
     [1, 2].flatMap((maxAttempts) =>
       (["fixed", "exponential"] as const).map(
         (backoff): PathConfig => ({
           readyState,
-          // fixed: the delay may exceed the stability window (only exponential forbids that)
-          reconnect: enabled(backoff === "fixed" ? { maxAttempts, backoff, initialDelayMs: 300, maxDelayMs: 200 } : { maxAttempts, backoff }),
+          closeCodes: [],
+          // fixed: the delay may exceed the stability window (only exponential forbids that), and no connect timeout
+          reconnect: enabled(
+            backoff === "fixed" ? { maxAttempts, backoff, initialDelayMs: 300, maxDelayMs: 200, connectTimeoutMs: false } : { maxAttempts, backoff },
+          ),
         }),
       ),
     ),
   ),
-  ...(["acceptsApplicationCodes", "declinesAll", "throws", "returnsTruthyNonBoolean"] as const).flatMap((predicate) =>
-    READY_STATES.map((readyState): PathConfig => ({ readyState, reconnect: enabled({ predicate }) })),
+  ...(["acceptsApplicationCodes", "declinesAll", "throws", "returnsTruthyNonBoolean"] as const).flatMap((retryOnClose) =>
+    READY_STATES.map((readyState): PathConfig => ({ readyState, closeCodes: [], reconnect: enabled({ retryOnClose }) })),
   ),
-  { readyState: 1, reconnect: enabled({ factory: "default" }) },
+  { readyState: 1, closeCodes: [], reconnect: enabled({ factory: "default" }) },
   // a predicate that retries every close, the drop of a socket the application closed included
-  { readyState: 1, reconnect: enabled({ predicate: "acceptsAll" }) },
+  { readyState: 1, closeCodes: [], reconnect: enabled({ retryOnClose: "acceptsAll" }) },
   // exponential with initialDelayMs === maxDelayMs: the largest initial delay allowed
-  { readyState: 3, reconnect: enabled({ factory: "default", maxAttempts: 1, backoff: "exponential", initialDelayMs: 50, maxDelayMs: 50 }) },
-  { readyState: 1, reconnect: enabled({ maxAttempts: 3, initialDelayMs: 400, maxDelayMs: 1000, predicate: "acceptsApplicationCodes" }) },
+  { readyState: 3, closeCodes: [], reconnect: enabled({ factory: "default", maxAttempts: 1, backoff: "exponential", initialDelayMs: 50, maxDelayMs: 50 }) },
+  { readyState: 1, closeCodes: [], reconnect: enabled({ maxAttempts: 3, initialDelayMs: 400, maxDelayMs: 1000, retryOnClose: "acceptsApplicationCodes" }) },
+  // an application's own close codes, and a predicate of its own that declines one of them
+  { readyState: 0, closeCodes: [4401], reconnect: enabled({ retryOnClose: (event) => event.code !== 4401 }) },
 ];
 
 /** Small configurations whose simple paths (every path that visits no state twice) are replayed. */
 export const SIMPLE_PATH_CONFIGS: readonly PathConfig[] = [
-  { readyState: 1, reconnect: enabled({ maxAttempts: 1, predicate: "acceptsApplicationCodes" }) },
+  { readyState: 1, closeCodes: [], reconnect: enabled({ maxAttempts: 1, retryOnClose: "acceptsApplicationCodes" }) },
   // A socket closed at construction: outages start only with reconnect(). Two attempts here;
   // from a live socket they give tens of thousands of simple paths.
-  { readyState: 3, reconnect: enabled({ maxAttempts: 2, backoff: "fixed", initialDelayMs: 100, maxDelayMs: 100 }) },
+  { readyState: 3, closeCodes: [], reconnect: enabled({ maxAttempts: 2, backoff: "fixed", initialDelayMs: 100, maxDelayMs: 100 }) },
 ];
 
 export interface GeneratedPaths {

@@ -5,7 +5,7 @@
  */
 import { createActor, type AnyStateNode, type InspectionEvent } from "xstate";
 import { connectionMachine, type ConnectionEvent } from "../../machines/connection.js";
-import { inputFor, type ModelPath, type PathConfig } from "../../src/testing/index.js";
+import { inputFor, type ModelPath, type PathConfig } from "../../src/testing/model.js";
 
 export interface MachineTransition {
   /** `source --EVENT [guard]--> target`, unique per transition of the definition. */
@@ -58,13 +58,19 @@ export const MACHINE_TRANSITION_KEYS: readonly string[] = [...TRANSITIONS.values
 /** Every state node of the machine, by id. */
 export const MACHINE_STATE_IDS: readonly string[] = STATE_NODES.map((node) => node.id).sort();
 
-/** The keys of the transitions of one `@xstate.microstep` inspection event (empty for other events). */
+const KEYS = new Set([...TRANSITIONS.values()].map((transition) => transition.key));
+
+/**
+ * The keys of the transitions of one `@xstate.microstep` inspection event (empty for other
+ * events). Named from the definition itself: a store runs the machine with its own `createSocket`
+ * provided, whose transition objects are copies of these.
+ */
 export function transitionKeysOf(inspectionEvent: InspectionEvent): string[] {
   if (inspectionEvent.type !== "@xstate.microstep") return [];
   return inspectionEvent._transitions.map((definition) => {
-    const known = TRANSITIONS.get(definition);
-    if (!known) throw new Error(`a transition that is not in the machine definition was taken: ${definition.eventType}`);
-    return known.key;
+    const key = describeTransition(definition.source as AnyStateNode, definition.eventType, definition.guard, (definition.target ?? []) as AnyStateNode[]);
+    if (!KEYS.has(key)) throw new Error(`a transition that is not in the machine definition was taken: ${key}`);
+    return key;
   });
 }
 
@@ -96,16 +102,8 @@ export function machineTransitionsAlong(config: PathConfig, path: ModelPath): st
     clock: { setTimeout: () => 0, clearTimeout: () => {} },
   });
   actor.start();
-  // SOCKET.ERROR / SOCKET.MESSAGE are model-only: the machine takes no transition for them.
-  for (const step of path.steps.slice(1)) {
-    const event = step.event as ConnectionEvent;
-    // The graph merges snapshots that differ only in the factory-request counter (it is not part of
-    // the serialized state), so a step's snapshot may carry another count: a factory result always
-    // answers the call the machine waits for now.
-    if (event.type === "REPLACEMENT.READY" || event.type === "REPLACEMENT.FAILED") {
-      actor.send({ ...event, request: actor.getSnapshot().context.replacementRequest });
-    } else actor.send(event);
-  }
+  // SOCKET.MESSAGE is model-only: the machine takes no transition for it.
+  for (const step of path.steps.slice(1)) actor.send(step.event as ConnectionEvent);
   actor.stop();
   return taken;
 }

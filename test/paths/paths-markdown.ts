@@ -4,7 +4,8 @@
  * line that carries its number), each step with what the store shows after it.
  * `scripts/visualize.ts` writes it to `visualizations/paths.md`; a test fails when that file is stale.
  */
-import { describeConfig, describeVia, shortestPathsOf, statusOf, type ModelPath, type ModelSnapshot } from "../../src/testing/index.js";
+import { describeConfig, describeModelAction, shortestPathsOf, type ModelPath, type ModelSnapshot } from "../../src/testing/model.js";
+import { stateNameOf } from "../../src/testing/paths.js";
 import { SHORTEST_PATH_CONFIGS } from "./configs.js";
 
 interface StepNode {
@@ -15,11 +16,8 @@ interface StepNode {
 
 function stateName(snapshot: ModelSnapshot): string {
   if (snapshot.status === "done") return "disposed (the snapshot stays as it was)";
-  const status = statusOf(snapshot);
-  const value = snapshot.value as string | Record<string, string>;
-  const inner = typeof value === "string" ? "" : `.${value[status]}`;
   const { attempt, retryDelayMs } = snapshot.context;
-  return `\`${status}${inner}\` · attempt ${attempt} · retryDelayMs ${retryDelayMs ?? "null"}`;
+  return `\`${stateNameOf(snapshot)}\` · attempt ${attempt} · retryDelayMs ${retryDelayMs ?? "null"}`;
 }
 
 function treeOf(paths: ModelPath[], readyState: number): StepNode {
@@ -27,7 +25,7 @@ function treeOf(paths: ModelPath[], readyState: number): StepNode {
   for (const [index, path] of paths.entries()) {
     let node = root;
     for (const [stepIndex, step] of path.steps.entries()) {
-      const action = stepIndex === 0 ? `new SocketStore(socket in readyState ${readyState})` : describeVia(step.event.via);
+      const action = stepIndex === 0 ? `new SocketStore(socket in readyState ${readyState})` : describeModelAction(step.event.action);
       const line = `${action} → ${stateName(step.state)}`;
       let child = node.children.get(line);
       if (!child) {
@@ -56,8 +54,8 @@ export function renderPathsMarkdown(): string {
     "Generated from `machines/connection.ts` with `getShortestPaths` of `xstate/graph` by `npm run visualize`;",
     "do not edit. `test/paths/` replays each path (and every transition out of each state it reaches)",
     "against a real `SocketStore` on a controllable socket with fake timers, checking `status`,",
-    "`attempt` and `retryDelayMs` after every step. A status is the top-level state's name; the",
-    "sub-state after the dot is internal.",
+    "`attempt` and `retryDelayMs` after every step. Each state is named by its status, then the",
+    "sub-states below it (internal).",
     "",
     "Each configuration's paths form a tree: a path is read from the top line down to the line",
     "that carries its number, one step per line, with what the store shows after that step.",

@@ -5,21 +5,21 @@
  * timer and listener invariants the entry leaves to the tests.
  */
 import { expect, vi } from "vitest";
-import { SocketStore, type CloseEventLike, type ConnectionSnapshot, type SocketStoreErrorCode } from "../../src/index.js";
+import { connectionSnapshotOf, SocketStore, type CloseEventLike, type ConnectionSnapshot, type SocketStoreErrorCode } from "../../src/index.js";
+import { startPath, TestSocket, type PendingFactoryCall } from "../../src/testing/index.js";
 import {
   describeSteps,
-  startPath,
-  statusOf,
+  endsAttempt,
+  isIn,
   SYNC_FACTORY_OUTCOMES,
-  TestSocket,
-  toConnectionPath,
+  pendingDelays,
   type FactoryOutcome,
   type ModelEvent,
   type ModelPath,
   type ModelSnapshot,
   type PathConfig,
-  type PendingFactoryCall,
-} from "../../src/testing/index.js";
+} from "../../src/testing/model.js";
+import { optionsOf, toConnectionPath } from "../../src/testing/paths.js";
 import { machineTransitionsAlong, transitionKeysOf } from "./machine-transitions.js";
 import { dropEnds, freshMemory, predicateAsked, rememberStep, specExpectation, type ExpectedView } from "./spec-oracle.js";
 
@@ -28,19 +28,30 @@ const FAILING_OUTCOMES: ReadonlySet<FactoryOutcome> = new Set(["returnsNonSocket
 /** The status the store is in while it reports each error (docs/behaviour.md). */
 const STATUS_WHILE_REPORTING: Partial<Record<SocketStoreErrorCode, string>> = {
   ERR_SOCKET_FACTORY: "connecting",
+  ERR_CONNECT_TIMEOUT: "connecting",
   ERR_RECONNECT_EXHAUSTED: "error",
 };
+
+const statusOf = (snapshot: ModelSnapshot): string => connectionSnapshotOf(snapshot).status;
+
+/** Every transition a replayed store's actor took, across the replays run so far. */
+export const TRANSITIONS_TAKEN_BY_STORES = new Set<string>();
+
+/** `connection --ERROR.REPORTED--> (self)`: the store records each report; the paths check reports themselves. */
+const isReport = (key: string): boolean => key.includes("--ERROR.REPORTED-->");
 
 async function flushMicrotasks(): Promise<void> {
   for (let round = 0; round < 5; round++) await Promise.resolve();
 }
 
+/** The machine's pending delays in a snapshot: each is one timer of the store. */
 function timersExpectedIn(snapshot: ModelSnapshot): number {
-  return snapshot.matches("reconnecting") || snapshot.matches({ open: "settling" }) ? 1 : 0;
+  return snapshot.status === "active" ? pendingDelays(snapshot).length : 0;
 }
 
-function isLive(snapshot: ModelSnapshot): boolean {
-  return snapshot.matches({ connecting: "socket" }) || snapshot.matches("open");
+/** The store observes a socket that is connecting or open: store.close() closes it. */
+function hasLiveSocket(snapshot: ModelSnapshot): boolean {
+  return isIn(snapshot, "live") && !isIn(snapshot, "live.connecting.creatingSocket");
 }
 
 /**
@@ -54,7 +65,7 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
   const steps = path.steps;
   const reconnect = config.reconnect;
   // The entry's replay: the original socket, the scripted factory and every action of the path.
-  const run = startPath(toConnectionPath(config, "shortest", path), {
+  const run = startPath(toConnectionPath(optionsOf(config), "shortest", path), {
     clock: {
       // Nothing may happen 1 ms before a delay ends.
       advance: (delay: number) => {
@@ -72,8 +83,11 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
   const pending: PendingFactoryCall[] = run.pendingFactoryCalls;
   /** Factory calls the store stopped waiting for (close() or drop() while pending): settled at the end. */
   const abandoned: PendingFactoryCall[] = [];
-  /** The socket drop() ended: the store no longer listens to it, though it stays `store.socket` until a replacement. */
-  let droppedSocket: TestSocket | undefined;
+  /**
+   * Sockets the store let go: ended by drop() or by the store itself (a timed-out attempt), or the
+   * previous socket once a replacement is asked for. One may stay `store.socket` until a replacement.
+   */
+  const letGo = new Set<TestSocket>();
   const factoryCalls = run.factoryCalls;
   const storeTransitions: string[] = [];
   // Handlers only record: an exception thrown in a handler would be reported by the store, not fail the test.
@@ -167,7 +181,7 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
     expectedErrors = [];
     expect(handlerProblems, `${at}: what handlers saw`).toEqual([]);
     const observed = sockets.filter((socket) => socket.listenerCount("message") > 0);
-    const listensToNone = disposed || store.socket === droppedSocket;
+    const listensToNone = disposed || letGo.has(store.socket as TestSocket);
     expect(observed.length, `${at}: sockets the store listens to`).toBe(listensToNone ? 0 : 1);
     if (!listensToNone) expect(observed[0] === store.socket, `${at}: the store listens to the socket it exposes`).toBe(true);
   };
@@ -179,49 +193,58 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
     expect({ status, attempt, retryDelayMs }, `${what} (by the documented behaviour)`).toEqual(view);
   };
 
+  /** Counters at the start of a step, kept across what the store does by itself within it. */
+  let predicateCallsBefore = predicateCalls;
   for (let index = 1; index < steps.length; index++) {
     const { event, state: expected } = steps[index]!;
     const before = steps[index - 1]!.state;
     const following = steps[index + 1]?.event;
-    const via = event.via;
+    const via = event.action;
     const at = where(index);
     const factoryCallsBefore = factoryCalls.length;
     const socketBefore = store.socket;
-    const asksFactory = expected.matches({ connecting: "creatingSocket" }) && !before.matches({ connecting: "creatingSocket" });
+    const asksFactory = isIn(expected, "live.connecting.creatingSocket") && !isIn(before, "live.connecting.creatingSocket");
     const onOpenBefore = onOpenCalls;
-    const predicateCallsBefore = predicateCalls;
     const viewBefore = store.getSnapshot();
     const spec = specExpectation(config, via, viewBefore, memory);
     const askedBySpec = predicateAsked(config, memory);
-    if (via.kind !== "factory") {
+    // A factory step and the store's own end of an attempt belong to the step before them.
+    const continuesStep = via.kind === "factory" || via.kind === "storeEndsAttempt";
+    if (!continuesStep) {
       onCloseStatuses = [];
       publishedStatuses.length = 0;
+      predicateCallsBefore = predicateCalls;
     }
     if (asksFactory) {
-      run.scriptFactory(following?.via.kind === "factory" && SYNC_FACTORY_OUTCOMES.has(following.via.outcome) ? following.via.outcome : "pending");
+      run.scriptFactory(following?.action.kind === "factory" && SYNC_FACTORY_OUTCOMES.has(following.action.outcome) ? following.action.outcome : "pending");
     }
 
     await perform(event, before, at);
 
-    const dropped = via.kind === "storeDrop" && dropEnds(viewBefore.status);
+    const dropped = (via.kind === "storeDrop" && dropEnds(viewBefore.status)) || via.kind === "storeEndsAttempt";
     const closes = via.kind === "socketCloses" || via.kind === "implementationCloses" || dropped;
+    if (via.kind === "storeEndsAttempt") {
+      // The store ended it within the step before: the socket it observed then is let go.
+      if (hasLiveSocket(before)) letGo.add(socketBefore as TestSocket);
+    }
     expect(onOpenCalls - onOpenBefore, `${at}: onOpen runs for real open events only`).toBe(via.kind === "socketOpens" ? 1 : 0);
     if (via.kind === "storeDrop" && !dropped) expect(store.getSnapshot(), `${at}: drop() with no connection changes no snapshot`).toBe(viewBefore);
     if (closes) {
       expect(onCloseStatuses, `${at}: onClose runs once, after the status changed`).toEqual([statusOf(expected)]);
       expect(store.getSnapshot().lastClose, `${at}: lastClose`).toEqual(
-        via.kind === "storeDrop"
-          ? { code: 1006, reason: via.reason ?? "", wasClean: false }
+        via.kind === "storeDrop" || via.kind === "storeEndsAttempt"
+          ? { code: 1006, reason: via.kind === "storeDrop" ? (via.reason ?? "") : "", wasClean: false }
           : { code: via.code, reason: "", wasClean: via.kind === "socketCloses" ? via.wasClean : via.closeFrameReceived },
       );
       expect(predicateCalls - predicateCallsBefore, `${at}: retryOnClose calls`).toBe(askedBySpec ? 1 : 0);
-      if (askedBySpec && reconnect && reconnect.predicate === "throws") expectedErrors.push("ERR_RETRY_PREDICATE");
-    } else if (via.kind !== "factory") {
+      if (askedBySpec && reconnect && reconnect.retryOnClose === "throws") expectedErrors.push("ERR_RETRY_PREDICATE");
+    } else if (!continuesStep && !endsAttempt(expected)) {
       expect(onCloseStatuses, `${at}: onClose calls`).toEqual([]);
     }
     if (via.kind === "socketFails") expectedErrors.push("ERR_SOCKET_ERROR");
+    if (via.kind === "wait" && via.delay === "connectTimeout") expectedErrors.push("ERR_CONNECT_TIMEOUT");
     if (via.kind === "factory" && FAILING_OUTCOMES.has(via.outcome)) expectedErrors.push("ERR_SOCKET_FACTORY");
-    if (expected.matches("error") && !before.matches("error")) expectedErrors.push("ERR_RECONNECT_EXHAUSTED");
+    if (statusOf(expected) === "error" && statusOf(before) !== "error") expectedErrors.push("ERR_RECONNECT_EXHAUSTED");
     rememberStep(via, viewBefore, spec, memory);
     if (store.socket !== socketBefore) memory.applicationClosed = false;
 
@@ -235,6 +258,7 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
     }
     if (spec.kind === "view" && !asksFactory) expectView(spec.view, at);
 
+    if (asksFactory) letGo.add(socketBefore as TestSocket);
     if (asksFactory) {
       if (reconnect && reconnect.factory !== "default") {
         expect(factoryCalls.length - factoryCallsBefore, `${at}: factory calls`).toBe(1);
@@ -247,6 +271,7 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
         });
         expect(call.context.attempt, `${at}: ReplacementContext.attempt`).toBe(expected.context.attempt);
         expect(call.context.previous === socketBefore, `${at}: ReplacementContext.previous is the observed socket`).toBe(true);
+        expect(call.context.signal.aborted, `${at}: ReplacementContext.signal of a call the store waits for`).toBe(false);
         expect(call.context.lastClose, `${at}: ReplacementContext.lastClose`).toBe(call.snapshot.lastClose);
         if (call.outcome === "pending") {
           expectStoreToMatch(expected, index);
@@ -256,9 +281,11 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
       // The replacement was made within this step: the store is compared after the factory step.
       continue;
     }
+    // The store ends the attempt within this step: it is compared after that end.
+    if (endsAttempt(expected)) continue;
     if (expected.status !== "done") {
       // A retried close goes straight to reconnecting (never through closed); only a factory step passes through connecting.
-      const allowed = new Set([statusOf(expected), ...(via.kind === "factory" ? ["connecting"] : [])]);
+      const allowed = new Set([statusOf(expected), ...(continuesStep ? ["connecting"] : [])]);
       expect(
         publishedStatuses.filter((status) => !allowed.has(status)),
         `${at}: statuses published on the way to ${statusOf(expected)}`,
@@ -266,12 +293,12 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
     }
     expectStoreToMatch(expected, index);
   }
-  expect(storeTransitions, `${name}: transitions the store's actor took`).toEqual(machineTransitionsAlong(config, path));
+  expect(storeTransitions.filter((key) => !isReport(key)), `${name}: transitions the store's actor took`).toEqual(machineTransitionsAlong(config, path));
 
   // A replacement taken over while CLOSING (counted as a failed attempt) may still close while the
   // store waits for the next attempt: the close is recorded and nothing else changes.
   const lastStatus = store.status;
-  if (!disposed && current() !== droppedSocket && current().readyState === 2 && (lastStatus === "reconnecting" || lastStatus === "error" || lastStatus === "closed")) {
+  if (!disposed && !letGo.has(current()) && current().readyState === 2 && (lastStatus === "reconnecting" || lastStatus === "error" || lastStatus === "closed")) {
     const { status, attempt, retryDelayMs } = store.getSnapshot();
     onCloseStatuses = [];
     current().serverClose({ code: 4321, wasClean: true });
@@ -333,10 +360,11 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
     expect(socket.listenerCount(), `${name}: listeners left on a socket after dispose() and its close`).toBe(0);
   }
   expect(callsAfterDispose, `${name}: handler or subscriber calls after dispose()`).toBe(0);
+  for (const key of storeTransitions) TRANSITIONS_TAKEN_BY_STORES.add(key);
 
   /** The entry performs the action; the checks around it are the package's own. */
   async function perform(event: ModelEvent, before: ModelSnapshot, at: string): Promise<void> {
-    const via = event.via;
+    const via = event.action;
     switch (via.kind) {
       case "socketReceives": {
         const snapshot = store.getSnapshot();
@@ -347,14 +375,14 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
       case "storeDrop": {
         const socket = current();
         const closeCalls = socket.closeCalls.length;
-        const endsSocket = before.hasTag("observesSocket");
+        const endsSocket = hasLiveSocket(before) || isIn(before, "closing");
         if (memory.awaitingFactory && dropEnds(store.status)) abandoned.push(...pending.splice(0));
         await run.perform(via);
         expect(socket.closeCalls.slice(closeCalls), `${at}: drop() closes the observed socket with no arguments, and only it`).toEqual(
           endsSocket ? [{ code: undefined, reason: undefined }] : [],
         );
         if (endsSocket) {
-          droppedSocket = socket;
+          letGo.add(socket);
           expect(socket.listenerCount("message") + socket.listenerCount("open"), `${at}: the store stops listening to a dropped socket`).toBe(0);
         }
         return;
@@ -365,10 +393,15 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
         const closeCalls = socket.closeCalls.length;
         await run.perform(via);
         expect(socket.closeCalls.slice(closeCalls), `${at}: store.close() passes its arguments to a live socket, and only to one`).toEqual(
-          isLive(before) ? [{ code: via.code, reason: undefined }] : [],
+          hasLiveSocket(before) ? [{ code: via.code, reason: undefined }] : [],
         );
         return;
       }
+      case "wait":
+        // The connect timeout abandons a pending factory call.
+        if (via.delay === "connectTimeout" && memory.awaitingFactory) abandoned.push(...pending.splice(0));
+        await run.perform(via);
+        return;
       case "dispose":
         snapshotAtDispose = store.getSnapshot();
         disposed = true;

@@ -5,7 +5,7 @@
  * machine bugs (a path generated from a wrong machine would otherwise agree with it).
  */
 import type { ConnectionSnapshot, ConnectionStatus } from "../../src/index.js";
-import type { FactoryOutcome, PathConfig, ReconnectConfig, Via } from "../../src/testing/index.js";
+import type { FactoryOutcome, PathAction as Via, PathConfig, ReconnectConfig } from "../../src/testing/model.js";
 
 export interface ExpectedView {
   status: ConnectionStatus;
@@ -56,10 +56,18 @@ function attemptFailed(attempt: number, reconnect: ReconnectConfig): SpecExpecta
   return next <= reconnect.maxAttempts ? view("reconnecting", next, specDelay(next, reconnect)) : view("error", attempt);
 }
 
-function predicateAccepts(reconnect: ReconnectConfig, code: number): boolean {
+function predicateAccepts(reconnect: ReconnectConfig, code: number, reason: string, wasClean: boolean): boolean {
   // Only a return value === true retries; a predicate that throws counts as false.
-  if (reconnect.predicate === "acceptsAll") return true;
-  return reconnect.predicate === "acceptsApplicationCodes" && code >= 4000 && code <= 4999;
+  const predicate = reconnect.retryOnClose;
+  if (typeof predicate === "function") {
+    try {
+      return predicate({ type: "close", code, reason, wasClean }) === true;
+    } catch {
+      return false;
+    }
+  }
+  if (predicate === "acceptsAll") return true;
+  return predicate === "acceptsApplicationCodes" && code >= 4000 && code <= 4999;
 }
 
 const CONNECTING_OUTCOMES: ReadonlySet<FactoryOutcome> = new Set(["returnsConnecting", "resolvesConnecting", "defaultFactory"]);
@@ -67,7 +75,7 @@ const OPEN_OUTCOMES: ReadonlySet<FactoryOutcome> = new Set(["returnsOpen", "reso
 
 /** Whether the contract has the retry predicate asked for this close event. */
 export function predicateAsked(config: PathConfig, memory: SpecMemory): boolean {
-  return config.reconnect !== false && config.reconnect.predicate !== "absent" && !memory.closedByStore;
+  return config.reconnect !== false && config.reconnect.retryOnClose !== "absent" && !memory.closedByStore;
 }
 
 export function specExpectation(config: PathConfig, via: Via, before: ConnectionSnapshot, memory: SpecMemory): SpecExpectation {
@@ -78,25 +86,20 @@ export function specExpectation(config: PathConfig, via: Via, before: Connection
       return view("open", attempt);
     case "socketReceives":
     case "socketFails":
-      // Messages and error events never change the status (docs/behaviour.md).
+      // Messages and error events never change the status (docs/behaviour.md); an error with no
+      // close ends the socket only after a 0 ms wait (below).
       return view(status, attempt, before.retryDelayMs);
     case "socketCloses":
     case "implementationCloses": {
       if (!reconnect || memory.closedByStore) return view("closed", attempt);
-      const code = via.code;
-      const retried = reconnect.predicate === "absent" ? !memory.applicationClosed : predicateAccepts(reconnect, code);
+      const wasClean = via.kind === "socketCloses" ? via.wasClean : via.closeFrameReceived;
+      const retried = reconnect.retryOnClose === "absent" ? !memory.applicationClosed : predicateAccepts(reconnect, via.code, "", wasClean);
       return retried ? attemptFailed(attempt, reconnect) : view("closed", attempt);
     }
-    case "storeDrop": {
+    case "storeDrop":
       // Nothing to end while waiting for an attempt, closed or in error: nothing changes.
       if (status === "reconnecting" || status === "closed" || status === "error") return view(status, attempt, before.retryDelayMs);
-      // Otherwise judged like a close event { code: 1006, wasClean: false } in this state; a pending
-      // factory call has no socket the application could have closed.
-      if (!reconnect || memory.closedByStore) return view("closed", attempt);
-      const applicationRule = memory.applicationClosed && !memory.awaitingFactory;
-      const retried = reconnect.predicate === "absent" ? !applicationRule : predicateAccepts(reconnect, 1006);
-      return retried ? attemptFailed(attempt, reconnect) : view("closed", attempt);
-    }
+      return endedLikeDrop(config, via.reason ?? "", attempt, memory);
     case "applicationClosesSocket":
       return status === "connecting" || status === "open" ? view("closing", attempt) : { kind: "none" };
     case "storeClose":
@@ -108,7 +111,12 @@ export function specExpectation(config: PathConfig, via: Via, before: Connection
       return view(status, attempt, before.retryDelayMs);
     case "wait":
       if (via.delay === "backoff") return { kind: "replacement", attempt };
-      return view("open", 0);
+      if (via.delay === "stabilityWindow") return view("open", 0);
+      // The connect timeout, or an error with no close after 0 ms: the store ends the attempt like drop("").
+      return endedLikeDrop(config, "", attempt, memory);
+    case "storeEndsAttempt":
+      // Done within the step before.
+      return { kind: "none" };
     case "factory": {
       if (!reconnect) return { kind: "none" };
       const replacementAttempt = memory.replacementAttempt;
@@ -119,6 +127,19 @@ export function specExpectation(config: PathConfig, via: Via, before: Connection
     case "dispose":
       return { kind: "none" };
   }
+}
+
+/**
+ * drop(reason) while connecting, open or closing: judged like a close event { code: 1006,
+ * wasClean: false } in this state; a pending factory call has no socket the application could
+ * have closed.
+ */
+function endedLikeDrop(config: PathConfig, reason: string, attempt: number, memory: SpecMemory): SpecExpectation {
+  const reconnect = config.reconnect;
+  if (!reconnect || memory.closedByStore) return view("closed", attempt);
+  const applicationRule = memory.applicationClosed && !memory.awaitingFactory;
+  const retried = reconnect.retryOnClose === "absent" ? !applicationRule : predicateAccepts(reconnect, 1006, reason, false);
+  return retried ? attemptFailed(attempt, reconnect) : view("closed", attempt);
 }
 
 /** The memory after a step, given the status the store showed before it. */
@@ -132,7 +153,7 @@ export function rememberStep(via: Via, before: ConnectionSnapshot, expectation: 
     memory.replacementAttempt = expectation.attempt;
   }
   if (via.kind === "applicationClosesSocket" && (before.status === "connecting" || before.status === "open")) memory.applicationClosed = true;
-  if (via.kind === "factory" || via.kind === "storeDrop") memory.awaitingFactory = false;
+  if (via.kind === "factory" || via.kind === "storeDrop" || (via.kind === "wait" && via.delay === "connectTimeout")) memory.awaitingFactory = false;
 }
 
 /** Whether `drop()` ends a connection (or a pending factory call) in this status. */

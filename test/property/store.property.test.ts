@@ -9,8 +9,8 @@ import {
   type SocketStoreErrorCode,
   type SocketStoreReconnectOptions,
 } from "../../src/index.js";
-import { ControllableSocket, type ReadyState } from "../support/controllable-socket.js";
-import { NOT_SYNC, predicateFor, syncFactoryResult } from "../../src/testing/index.js";
+import { TestSocket, type ReadyState } from "../../src/testing/test-socket.js";
+import { NOT_SYNC, predicateFor, syncFactoryResult } from "../../src/testing/model.js";
 
 const STATUSES = new Set(["connecting", "open", "closing", "closed", "reconnecting", "error"]);
 const NUM_RUNS = Number(process.env.SOCKET_STORE_PROPERTY_RUNS ?? 500);
@@ -44,6 +44,7 @@ interface Config {
         backoff: "fixed" | "exponential";
         initialDelayMs: number;
         maxDelayMs: number;
+        connectTimeoutMs: number | false;
         predicate: PredicateKind;
         /** What `createSocket` does, call after call (cycled); null: no `createSocket`, the default factory. */
         factoryPlan: SyncOutcome[] | null;
@@ -77,6 +78,7 @@ const configArbitrary: fc.Arbitrary<Config> = fc.record({
         backoff: fc.constantFrom<"fixed" | "exponential">("fixed", "exponential"),
         initialDelayMs: fc.integer({ min: 0, max: 400 }),
         extraDelayMs: fc.integer({ min: 0, max: 1200 }),
+        connectTimeoutMs: fc.option(fc.integer({ min: 1, max: 1500 }), { nil: false as const, freq: 3 }),
         predicate: fc.constantFrom<PredicateKind>("absent", "acceptsApplicationCodes", "acceptsAll", "declinesAll", "throws"),
         factoryPlan: fc.option(
           fc.array(
@@ -175,8 +177,8 @@ function expectCode(action: () => void, code: SocketStoreErrorCode, what: string
 async function runSequence(config: Config, operations: Operation[]): Promise<void> {
   vi.clearAllTimers();
   const reconnect = config.reconnect;
-  const original = new ControllableSocket(undefined, undefined, { readyState: config.readyState });
-  const sockets: ControllableSocket[] = [original];
+  const original = new TestSocket(undefined, undefined, { readyState: config.readyState });
+  const sockets: TestSocket[] = [original];
   const pending: Array<{ resolve(value: unknown): void; reject(reason: unknown): void }> = [];
   const problems: string[] = [];
   let factoryCalls = 0;
@@ -184,11 +186,14 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
   let subscriberCalls = 0;
   const scheduledCalls = new Map<Callback, StoreCall>();
   /** Sockets drop() ended: the store no longer listens to them, though one may still be `store.socket`. */
-  const dropped = new Set<ControllableSocket>();
+  const dropped = new Set<TestSocket>();
+  /** A CONNECTING socket whose error the store saw, while its 0 ms timer is pending. */
+  let graceSocket: TestSocket | undefined;
+  const isObserved = (socket: TestSocket): boolean => socket.listenerCount("message") > 0;
   let callsFromCallbacks = 0;
 
-  const newSocket = (readyState: ReadyState): ControllableSocket => {
-    const socket = new ControllableSocket(undefined, undefined, { readyState });
+  const newSocket = (readyState: ReadyState): TestSocket => {
+    const socket = new TestSocket(undefined, undefined, { readyState });
     sockets.push(socket);
     return socket;
   };
@@ -270,6 +275,7 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
         backoff: reconnect.backoff,
         initialDelayMs: reconnect.initialDelayMs,
         maxDelayMs: reconnect.maxDelayMs,
+        connectTimeoutMs: reconnect.connectTimeoutMs,
         retryOnClose: predicateFor(reconnect.predicate),
         ...(reconnect.factoryPlan ? { createSocket: createSocket as never } : {}),
       },
@@ -280,13 +286,13 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
     subscriberCalls++;
     runScheduled("subscriber");
   });
-  const current = (): ControllableSocket => store.socket as ControllableSocket;
+  const current = (): TestSocket => store.socket as TestSocket;
   /**
    * Whether drop() would end this socket: the store observes it and it has not closed — and no
    * factory call is pending, which is what ends instead (the socket the store still shows then is
    * the previous one, closed or a failed replacement that is still CLOSING).
    */
-  const endedByDrop = (socket: ControllableSocket): boolean =>
+  const endedByDrop = (socket: TestSocket): boolean =>
     socket.listenerCount("message") > 0 && socket.readyState !== 3 && !(store.status === "connecting" && socket.readyState !== 0);
 
   const checkInvariants = (step: string, previous: ConnectionSnapshot, subscriberCallsBefore: number): void => {
@@ -302,22 +308,24 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
     expect(live.filter((socket) => observed.includes(socket)).length, `${step}: observed sockets that are CONNECTING or OPEN`).toBeLessThanOrEqual(1);
     // Stronger: the store never leaves a socket it let go (or refused) CONNECTING or OPEN.
     expect(live.length, `${step}: sockets given or obtained that are CONNECTING or OPEN`).toBeLessThanOrEqual(1);
+    expect(observed.length, `${step}: sockets the store listens to`).toBeLessThanOrEqual(1);
     if (disposed) {
       expect(observed.length, `${step}: sockets the store listens to after dispose()`).toBe(0);
       // A dropped socket keeps a quiet error listener until its close event (ws emits error when terminated).
-      if (dropped.has(original) && original.readyState === 2) original.serverClose();
+      if (!isObserved(original) && original.readyState === 2) original.serverClose();
       expect(original.listenerCount(), `${step}: listeners left on the original socket after dispose()`).toBe(0);
     } else if (dropped.has(current())) {
       expect(observed.length, `${step}: sockets the store listens to after drop()`).toBe(0);
       // Until a replacement is taken over (an async factory may be pending meanwhile).
       expect(status === "open" || status === "closing", `${step}: ${status} while store.socket is a dropped socket`).toBe(false);
-    } else {
-      expect(observed.length, `${step}: sockets the store listens to`).toBe(1);
+    } else if (observed.length === 1) {
       expect(observed[0] === current(), `${step}: the socket the store listens to is store.socket`).toBe(true);
       for (const type of ["open", "message", "error", "close"]) {
         expect(current().listenerCount(type), `${step}: ${type} listeners on store.socket`).toBe(1);
       }
     }
+    // A socket is let go when the store ends it or asks for a replacement: never while open or closing.
+    if (!disposed && (status === "open" || status === "closing")) expect(observed.length, `${step}: sockets the store listens to while ${status}`).toBe(1);
 
     if (reconnect) {
       expect(attempt, `${step}: attempt within maxAttempts ${reconnect.maxAttempts}`).toBeLessThanOrEqual(reconnect.maxAttempts);
@@ -333,9 +341,12 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
 
     // Settling: a replacement opened and the outage is not over yet (attempt drops to 0 when it is).
     const settling = status === "open" && attempt > 0;
-    const timerExpected = !disposed && (status === "reconnecting" || settling);
+    const connectTimer = status === "connecting" && reconnect !== false && reconnect.connectTimeoutMs !== false;
+    // An error of a socket still CONNECTING: a 0 ms timer looks for its close (until time passes).
+    if (graceSocket && (graceSocket !== current() || status !== "connecting" || !isObserved(graceSocket) || graceSocket.readyState !== 0)) graceSocket = undefined;
+    const timersExpected = disposed ? 0 : Number(status === "reconnecting" || settling) + Number(connectTimer) + Number(graceSocket !== undefined);
     reached.add(settling ? "open while settling" : status);
-    expect(vi.getTimerCount(), `${step}: pending timers in ${status} (attempt ${attempt})`).toBe(timerExpected ? 1 : 0);
+    expect(vi.getTimerCount(), `${step}: pending timers in ${status} (attempt ${attempt})`).toBe(timersExpected);
 
     if (snapshot === previous) expect(subscriberCalls - subscriberCallsBefore, `${step}: subscriber calls without a change`).toBe(0);
     else if (!disposed) expect(subscriberCalls - subscriberCallsBefore, `${step}: subscriber calls for a change`).toBeGreaterThan(0);
@@ -355,13 +366,17 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
       case "socketReceives":
         if (socket.readyState === 1) socket.receive(operation.data);
         return;
-      case "socketFails":
+      case "socketFails": {
+        const errorsBefore = store.getSnapshot().lastError;
+        const watched = isObserved(socket) && socket.readyState === 0 && store.status === "connecting" && !disposed;
         socket.fail();
+        if (watched && store.getSnapshot().lastError !== errorsBefore && store.status === "connecting" && current() === socket) graceSocket = socket;
         return;
+      }
       case "socketCloses":
         if (socket.readyState !== 3) {
-          // A dropped socket's events reach nobody: its close is checked as a stale event.
-          const wasDisposed = disposed || dropped.has(socket);
+          // The events of a socket the store let go reach nobody: its close is checked as a stale event.
+          const wasDisposed = disposed || !isObserved(socket);
           const callsBefore = callsFromCallbacks;
           // A replacement taken over while CLOSING failed its attempt; it may close while the next
           // attempt's factory call is pending, which that close does not end.
@@ -472,9 +487,13 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
         disposed = true;
         store.dispose();
         return;
-      case "advanceTime":
+      case "advanceTime": {
+        const errorsBefore = store.getSnapshot().lastError;
+        graceSocket = undefined;
         vi.advanceTimersByTime(operation.ms);
+        if (store.getSnapshot().lastError !== errorsBefore && store.getSnapshot().lastError?.code === "ERR_CONNECT_TIMEOUT") reached.add("a connect timeout");
         return;
+      }
       case "callFromCallback":
         scheduledCalls.set(operation.callback, operation.call);
         return;
@@ -525,7 +544,7 @@ describe("SocketStore under random operation sequences", () => {
       { numRuns: NUM_RUNS },
     );
     expect([...reached].sort(), "what the random sequences reached").toEqual(
-      ["a drop that ended a connection", "a successful send()", "closed", "closing", "connecting", "error", "open", "open while settling", "reconnecting"].sort(),
+      ["a connect timeout", "a drop that ended a connection", "a successful send()", "closed", "closing", "connecting", "error", "open", "open while settling", "reconnecting"].sort(),
     );
   }, Math.max(20_000, NUM_RUNS * 20));
 });

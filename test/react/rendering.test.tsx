@@ -3,7 +3,7 @@ import { act, cleanup, render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SocketStore } from "../../src/index.js";
 import { useConnection, useSocketStore, useTopic } from "../../src/react/index.js";
-import type { ControllableSocket } from "../support/controllable-socket.js";
+import type { TestSocket } from "../../src/testing/test-socket.js";
 import { SocketLog } from "./socket-log.js";
 
 afterEach(cleanup);
@@ -52,7 +52,7 @@ function App({ log }: { log: SocketLog }) {
   );
 }
 
-function mountApp(): ControllableSocket {
+function mountApp(): TestSocket {
   const log = new SocketLog();
   render(<App log={log} />);
   resetRenders();

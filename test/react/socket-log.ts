@@ -1,7 +1,7 @@
-import { ControllableSocket, type ControllableSocketOptions } from "../support/controllable-socket.js";
+import { TestSocket, type TestSocketOptions } from "../../src/testing/test-socket.js";
 
 /**
- * Makes ControllableSockets and watches every readyState change of each, so a test can tell the
+ * Makes TestSockets and watches every readyState change of each, so a test can tell the
  * most sockets that were ever CONNECTING or OPEN at the same moment.
  *
  * @example
@@ -10,18 +10,18 @@ import { ControllableSocket, type ControllableSocketOptions } from "../support/c
  * expect(log.mostLiveAtOnce).toBe(1);
  */
 export class SocketLog {
-  readonly sockets: ControllableSocket[] = [];
+  readonly sockets: TestSocket[] = [];
   /** The most sockets that were CONNECTING or OPEN together, at any construction or readyState change. */
   mostLiveAtOnce = 0;
 
-  create = (options?: ControllableSocketOptions): ControllableSocket => {
-    const socket = new ControllableSocket(`ws://127.0.0.1/socket-${this.sockets.length + 1}`, undefined, options);
+  create = (options?: TestSocketOptions): TestSocket => {
+    const socket = new TestSocket(`ws://127.0.0.1/socket-${this.sockets.length + 1}`, undefined, options);
     let readyState = socket.readyState;
     Object.defineProperty(socket, "readyState", {
       configurable: true,
       enumerable: true,
       get: () => readyState,
-      set: (next: ControllableSocket["readyState"]) => {
+      set: (next: TestSocket["readyState"]) => {
         readyState = next;
         this.#count();
       },
@@ -32,7 +32,7 @@ export class SocketLog {
   };
 
   /** The sockets CONNECTING or OPEN now. */
-  live(): ControllableSocket[] {
+  live(): TestSocket[] {
     return this.sockets.filter((socket) => socket.readyState === 0 || socket.readyState === 1);
   }
 

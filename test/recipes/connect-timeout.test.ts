@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { withConnectTimeout } from "../../examples/recipes/connect-timeout.js";
 import { SocketStore, type ConnectionStatus, type WebSocketLike } from "../../src/index.js";
-import { ControllableSocket } from "../support/controllable-socket.js";
+import { TestSocket } from "../../src/testing/test-socket.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -23,7 +23,7 @@ function statusesOf(store: SocketStore<any>): ConnectionStatus[] {
 describe("withConnectTimeout() with a controllable socket and fake timers", () => {
   it("drops the socket given to the constructor when it is still connecting after timeoutMs", () => {
     vi.useFakeTimers();
-    const socket = new ControllableSocket();
+    const socket = new TestSocket();
     const onClose = vi.fn();
     const store = new SocketStore(socket, { onClose });
     const stop = withConnectTimeout(store, { timeoutMs: 1000 });
@@ -47,7 +47,7 @@ describe("withConnectTimeout() with a controllable socket and fake timers", () =
 
   it("records the reason it is given", () => {
     vi.useFakeTimers();
-    const store = new SocketStore(new ControllableSocket());
+    const store = new SocketStore(new TestSocket());
     const stop = withConnectTimeout(store, { timeoutMs: 50, reason: "no upgrade answer" });
     vi.advanceTimersByTime(50);
     expect(store.getSnapshot().lastClose?.reason).toBe("no upgrade answer");
@@ -56,7 +56,7 @@ describe("withConnectTimeout() with a controllable socket and fake timers", () =
 
   it("leaves a socket that opens in time alone and keeps no timer once it is open", () => {
     vi.useFakeTimers();
-    const socket = new ControllableSocket();
+    const socket = new TestSocket();
     const store = new SocketStore(socket);
     const stop = withConnectTimeout(store, { timeoutMs: 1000 });
     expect(vi.getTimerCount()).toBe(1);
@@ -72,7 +72,7 @@ describe("withConnectTimeout() with a controllable socket and fake timers", () =
 
   it("starts no timer for a store that is already open", () => {
     vi.useFakeTimers();
-    const store = new SocketStore(new ControllableSocket(undefined, undefined, { readyState: 1 }));
+    const store = new SocketStore(new TestSocket(undefined, undefined, { readyState: 1 }));
     const stop = withConnectTimeout(store, { timeoutMs: 1000 });
     expect(vi.getTimerCount()).toBe(0);
     stop();
@@ -80,8 +80,8 @@ describe("withConnectTimeout() with a controllable socket and fake timers", () =
 
   it("gives every attempt of an outage its own full timeout and ends in error after maxAttempts", () => {
     vi.useFakeTimers();
-    const replacements: ControllableSocket[] = [];
-    const original = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const replacements: TestSocket[] = [];
+    const original = new TestSocket(undefined, undefined, { readyState: 1 });
     const store = new SocketStore(original, {}, {
       reconnect: {
         enabled: true,
@@ -90,7 +90,7 @@ describe("withConnectTimeout() with a controllable socket and fake timers", () =
         initialDelayMs: 100,
         maxDelayMs: 1000,
         createSocket: () => {
-          const socket = new ControllableSocket();
+          const socket = new TestSocket();
           replacements.push(socket);
           return socket;
         },
@@ -121,7 +121,7 @@ describe("withConnectTimeout() with a controllable socket and fake timers", () =
   it("ends an attempt whose async createSocket never settles, and each later one", () => {
     vi.useFakeTimers();
     const createSocket = vi.fn(() => new Promise<WebSocketLike>(() => {}));
-    const original = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const original = new TestSocket(undefined, undefined, { readyState: 1 });
     const onError = vi.fn();
     const store = new SocketStore(original, { onError }, {
       reconnect: { enabled: true, maxAttempts: 2, backoff: "fixed", initialDelayMs: 10, maxDelayMs: 100, createSocket },
@@ -145,7 +145,7 @@ describe("withConnectTimeout() with a controllable socket and fake timers", () =
 
   it("stops watching when the returned function is called: no timer is left and nothing is dropped", () => {
     vi.useFakeTimers();
-    const socket = new ControllableSocket();
+    const socket = new TestSocket();
     const store = new SocketStore(socket);
     const stop = withConnectTimeout(store, { timeoutMs: 1000 });
     expect(vi.getTimerCount()).toBe(1);

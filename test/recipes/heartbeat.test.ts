@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { startHeartbeat } from "../../examples/recipes/heartbeat.js";
 import { SocketStore, type ConnectionStatus, type WebSocketLike } from "../../src/index.js";
-import { ControllableSocket } from "../support/controllable-socket.js";
+import { TestSocket } from "../../src/testing/test-socket.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -11,7 +11,7 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-const openSocket = () => new ControllableSocket(undefined, undefined, { readyState: 1 });
+const openSocket = () => new TestSocket(undefined, undefined, { readyState: 1 });
 
 describe("startHeartbeat() with a controllable socket and fake timers", () => {
   it("pings every intervalMs while open and keeps the connection while pongs arrive in time", () => {
@@ -95,7 +95,7 @@ describe("startHeartbeat() with a controllable socket and fake timers", () => {
 
   it("sends nothing and keeps no timer while the store is not open, and starts once it opens", () => {
     vi.useFakeTimers();
-    const socket = new ControllableSocket();
+    const socket = new TestSocket();
     const store = new SocketStore(socket);
     const heartbeat = startHeartbeat(store, { intervalMs: 1000, timeoutMs: 300 });
 
@@ -143,7 +143,7 @@ describe("startHeartbeat() with a controllable socket and fake timers", () => {
     vi.advanceTimersByTime(1300);
     expect(store.status).toBe("reconnecting");
     vi.advanceTimersByTime(10);
-    const replacement = store.socket as ControllableSocket;
+    const replacement = store.socket as TestSocket;
     expect(replacement).not.toBe(original);
 
     replacement.open();

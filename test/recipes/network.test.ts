@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Heartbeat } from "../../examples/recipes/heartbeat.js";
 import { watchNetwork } from "../../examples/recipes/network.js";
 import { SocketStore, type SocketStoreReconnectOptions } from "../../src/index.js";
-import { ControllableSocket } from "../support/controllable-socket.js";
+import { TestSocket } from "../../src/testing/test-socket.js";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -42,8 +42,8 @@ class CountingTarget extends EventTarget {
 
 /** A store on an open socket whose own retries wait long enough never to happen in a test. */
 function openStore(reconnect: Partial<SocketStoreReconnectOptions> | false = {}) {
-  const socket = new ControllableSocket(undefined, undefined, { readyState: 1 });
-  const replacements: ControllableSocket[] = [];
+  const socket = new TestSocket(undefined, undefined, { readyState: 1 });
+  const replacements: TestSocket[] = [];
   const store = new SocketStore(socket, {}, {
     reconnect:
       reconnect === false
@@ -54,7 +54,7 @@ function openStore(reconnect: Partial<SocketStoreReconnectOptions> | false = {})
             initialDelayMs: 60_000,
             maxDelayMs: 60_000,
             createSocket: () => {
-              const replacement = new ControllableSocket();
+              const replacement = new TestSocket();
               replacements.push(replacement);
               return replacement;
             },
@@ -88,7 +88,7 @@ describe("watchNetwork(): offline and online", () => {
   });
 
   it("drops a connection that is still connecting", () => {
-    const socket = new ControllableSocket();
+    const socket = new TestSocket();
     const store = new SocketStore(socket);
     const window = new CountingTarget();
     const stop = watchNetwork(store, { window });

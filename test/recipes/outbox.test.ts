@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createOutbox } from "../../examples/recipes/outbox.js";
 import { SocketStore, type SocketStoreReconnectOptions } from "../../src/index.js";
-import { ControllableSocket } from "../support/controllable-socket.js";
+import { TestSocket } from "../../src/testing/test-socket.js";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -10,11 +10,11 @@ afterEach(() => {
 const fixedReconnect: SocketStoreReconnectOptions = { enabled: true, backoff: "fixed", initialDelayMs: 100, maxDelayMs: 1000 };
 
 /** The socket the store observes now, as the test double it is. */
-const observed = (store: SocketStore<any>) => store.socket as unknown as ControllableSocket;
+const observed = (store: SocketStore<any>) => store.socket as unknown as TestSocket;
 
 describe("createOutbox()", () => {
   it("sends at once while the store is open", () => {
-    const socket = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const socket = new TestSocket(undefined, undefined, { readyState: 1 });
     const outbox = createOutbox(new SocketStore(socket), { capacity: 3 });
     outbox.send("now");
     expect(socket.sent).toEqual(["now"]);
@@ -22,7 +22,7 @@ describe("createOutbox()", () => {
   });
 
   it("keeps messages while the store is connecting and sends them in order when it opens", () => {
-    const socket = new ControllableSocket();
+    const socket = new TestSocket();
     const outbox = createOutbox(new SocketStore(socket), { capacity: 3 });
     outbox.send("a");
     outbox.send("b");
@@ -37,7 +37,7 @@ describe("createOutbox()", () => {
 
   it("keeps messages through an outage and sends them into the replacement socket once it opens", () => {
     vi.useFakeTimers();
-    const first = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const first = new TestSocket(undefined, undefined, { readyState: 1 });
     const store = new SocketStore(first, {}, { reconnect: fixedReconnect });
     const outbox = createOutbox(store, { capacity: 10 });
 
@@ -58,7 +58,7 @@ describe("createOutbox()", () => {
   });
 
   it("drops the oldest message when it is full and reports it through onDrop", () => {
-    const socket = new ControllableSocket();
+    const socket = new TestSocket();
     const onDrop = vi.fn();
     const outbox = createOutbox(new SocketStore(socket), { capacity: 2, onDrop });
     outbox.send("1");
@@ -74,7 +74,7 @@ describe("createOutbox()", () => {
   });
 
   it("with capacity 0 keeps nothing and reports every message it could not send", () => {
-    const socket = new ControllableSocket();
+    const socket = new TestSocket();
     const onDrop = vi.fn();
     const outbox = createOutbox(new SocketStore(socket), { capacity: 0, onDrop });
     outbox.send("lost");
@@ -85,7 +85,7 @@ describe("createOutbox()", () => {
   });
 
   it("sends what was waiting before a message the app sends from its own subscriber on open", () => {
-    const socket = new ControllableSocket();
+    const socket = new TestSocket();
     const store = new SocketStore(socket);
     let outbox: ReturnType<typeof createOutbox> | undefined;
     // Subscribed before the outbox, so it runs first when the store opens.
@@ -101,7 +101,7 @@ describe("createOutbox()", () => {
   });
 
   it("replays nothing after store.close(): the queue is emptied and reported, and a later reconnect() starts empty", () => {
-    const socket = new ControllableSocket();
+    const socket = new TestSocket();
     const onDrop = vi.fn();
     const store = new SocketStore(socket, {}, { reconnect: fixedReconnect });
     const outbox = createOutbox(store, { capacity: 5, onDrop });
@@ -129,7 +129,7 @@ describe("createOutbox()", () => {
 
   it("empties itself when the store gives up (status error)", () => {
     vi.useFakeTimers();
-    const first = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const first = new TestSocket(undefined, undefined, { readyState: 1 });
     const onDrop = vi.fn();
     const store = new SocketStore(first, {}, { reconnect: { ...fixedReconnect, maxAttempts: 1 } });
     const outbox = createOutbox(store, { capacity: 5, onDrop });
@@ -144,7 +144,7 @@ describe("createOutbox()", () => {
   });
 
   it("when disposed, drops what waits, sends nothing later and no longer queues", () => {
-    const socket = new ControllableSocket();
+    const socket = new TestSocket();
     const onDrop = vi.fn();
     const store = new SocketStore(socket);
     const outbox = createOutbox(store, { capacity: 5, onDrop });
@@ -162,7 +162,7 @@ describe("createOutbox()", () => {
   });
 
   it("sends nothing into a socket that opens after store.dispose()", () => {
-    const socket = new ControllableSocket();
+    const socket = new TestSocket();
     const store = new SocketStore(socket);
     const outbox = createOutbox(store, { capacity: 5 });
     outbox.send("pending");
@@ -174,7 +174,7 @@ describe("createOutbox()", () => {
   });
 
   it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])("refuses capacity %s with a RangeError", (capacity) => {
-    const store = new SocketStore(new ControllableSocket());
+    const store = new SocketStore(new TestSocket());
     expect(() => createOutbox(store, { capacity })).toThrowError(RangeError);
   });
 });
