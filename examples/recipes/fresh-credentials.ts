@@ -3,8 +3,12 @@ import type { ReplacementContext, WebSocketLike } from "../../src/index.js";
 export interface FreshTokenOptions {
   /** The socket URL without the token (it must not carry a credential of its own). */
   url: string;
-  /** Gets a token for one attempt (e.g. a short-lived ticket from an authenticated HTTP endpoint). Called once per attempt. */
-  fetchToken: (attempt: number) => Promise<string>;
+  /**
+   * Gets a token for one attempt (e.g. a short-lived ticket from an authenticated HTTP endpoint).
+   * Called once per attempt, with the attempt's `signal`: pass it to `fetch`, so that a request
+   * the store no longer waits for (`close()`, `drop()`, `dispose()`, the connect timeout) is aborted.
+   */
+  fetchToken: (attempt: number, signal: AbortSignal) => Promise<string>;
   /** The WebSocket class: `globalThis.WebSocket` in browsers, `ws` or undici's in Node. */
   WebSocket: new (url: string) => WebSocketLike;
   /** The query parameter that carries the token. @default "token" */
@@ -17,7 +21,9 @@ export interface FreshTokenOptions {
  * refreshes or copies credentials itself: without this, a replacement socket would reuse the
  * URL, and the token, of the socket that closed.
  *
- * The store stays `connecting` while the token is fetched. A `fetchToken` that rejects or
+ * The store stays `connecting` while the token is fetched, and its connect timeout counts that
+ * time. When the store stops waiting, the fetch is aborted through the signal and no socket is
+ * created. A `fetchToken` that rejects or
  * gives no non-empty string fails that attempt (`ERR_SOCKET_FACTORY`, its cause is what
  * `fetchToken` rejected with); a refused upgrade (e.g. HTTP 401 for a stale token) fails it
  * like any refused connection, and the next attempt fetches again.
@@ -30,7 +36,8 @@ export interface FreshTokenOptions {
  * strings end up in server and proxy logs.
  *
  * @example
- * const fetchTicket = async () => (await fetch("/api/socket-ticket", { method: "POST" })).text();
+ * const fetchTicket = async (_attempt: number, signal?: AbortSignal) =>
+ *   (await fetch("/api/socket-ticket", { method: "POST", signal })).text();
  * const url = "wss://example.com/feed";
  * const createSocket = createSocketWithFreshToken({ url, fetchToken: fetchTicket, WebSocket });
  * const first = new WebSocket(`${url}?token=${encodeURIComponent(await fetchTicket())}`);
@@ -38,8 +45,10 @@ export interface FreshTokenOptions {
  */
 export function createSocketWithFreshToken(options: FreshTokenOptions): (context: ReplacementContext) => Promise<WebSocketLike> {
   const { url, fetchToken, WebSocket, tokenParam = "token" } = options;
-  return async ({ attempt }) => {
-    const token = await fetchToken(attempt);
+  return async ({ attempt, signal }) => {
+    const token = await fetchToken(attempt, signal);
+    // The store stopped waiting while the token came: create no socket.
+    signal.throwIfAborted();
     if (typeof token !== "string" || token === "") {
       throw new TypeError("createSocketWithFreshToken: fetchToken must resolve to a non-empty string");
     }

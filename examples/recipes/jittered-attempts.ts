@@ -1,27 +1,10 @@
-import type { ReplacementContext, SocketStore, WebSocketLike } from "../../src/index.js";
+import type { ReplacementContext, WebSocketLike } from "../../src/index.js";
 
 export interface JitterOptions {
   /** The longest wait before attempt `attempt` (1-based), in ms; the wait is uniform in [0, budgetMs(attempt)]. Must give a finite number ≥ 0. */
   budgetMs: (attempt: number) => number;
   /** A number in [0, 1). @default Math.random */
   random?: () => number;
-}
-
-/** A `reconnect.createSocket` that waits a random time first. */
-export interface JitteredCreateSocket {
-  (context: ReplacementContext): Promise<WebSocketLike>;
-  /**
-   * Ends a pending wait as soon as the store no longer waits for it (`store.close()`,
-   * `store.drop()`): no socket is created and no timer stays behind. `store.dispose()` tells
-   * nobody, so call the returned function when you dispose the store: it unsubscribes and
-   * ends a pending wait. Call it after `store.dispose()`: a wait it ends while the store still
-   * waits fails that attempt (`ERR_SOCKET_FACTORY`).
-   */
-  watch(store: SocketStore<any>): () => void;
-}
-
-class WaitCancelled extends Error {
-  override readonly name = "WaitCancelled";
 }
 
 /**
@@ -35,13 +18,13 @@ class WaitCancelled extends Error {
  * delay (`backoffDelay(attempt, policy)`), attempt n starts between delay(n) and 2 × delay(n)
  * after the failure. For a large fleet, make the first budget long enough to spread everyone's
  * first attempt: `initialDelayMs: 2000` spreads it over 2 s (5 % of the clients per 100 ms).
- * A connect timeout that also counts the `connecting` time must be longer than the largest wait.
+ * The store's connect timeout counts the wait too (`reconnect.connectTimeoutMs`, 10 s by
+ * default): keep it longer than the largest wait plus a handshake.
  *
- * Without `watch(store)`, a wait that the store no longer needs (after `close()` or
- * `dispose()`) still runs out and calls `create`; the store closes that late socket at once
- * and never observes it.
- *
- * Give each store its own wrapper: `watch` ends the pending waits of this wrapper.
+ * The wait ends as soon as the store no longer waits for this attempt (`store.close()`,
+ * `store.drop()`, `store.dispose()`, the connect timeout): `ReplacementContext.signal` aborts,
+ * the timer is cleared, no socket is created, and the call rejects with the signal's reason
+ * (the store ignores it: it stopped waiting).
  *
  * @example
  * const policy = { backoff: "exponential", initialDelayMs: 2000, maxDelayMs: 30_000 } as const;
@@ -51,59 +34,30 @@ class WaitCancelled extends Error {
  * const store = new SocketStore(new WebSocket(url), handlers, {
  *   reconnect: { enabled: true, maxAttempts: 10, ...policy, createSocket },
  * });
- * const unwatch = createSocket.watch(store);
- * // later:
- * store.dispose();
- * unwatch();
  */
 export function jitteredCreateSocket(
   create: (context: ReplacementContext) => WebSocketLike | Promise<WebSocketLike>,
   options: JitterOptions,
-): JitteredCreateSocket {
+): (context: ReplacementContext) => Promise<WebSocketLike> {
   const { budgetMs, random = Math.random } = options;
-  const pending = new Set<{ attempt: number; cancel(): void }>();
-
-  const cancelWaits = (keep?: (attempt: number) => boolean) => {
-    for (const wait of pending) if (!keep?.(wait.attempt)) wait.cancel();
-  };
-
-  const jittered = (async (context: ReplacementContext) => {
+  return async (context) => {
     const budget = budgetMs(context.attempt);
     const waitMs = random() * budget;
     if (!Number.isFinite(budget) || budget < 0 || !(waitMs >= 0 && waitMs <= budget)) {
       throw new RangeError("jitteredCreateSocket: budgetMs must give a finite number >= 0 and random a number in [0, 1)");
     }
+    const { signal } = context;
     await new Promise<void>((resolve, reject) => {
-      const wait = {
-        attempt: context.attempt,
-        cancel: () => {
-          clearTimeout(timer);
-          pending.delete(wait);
-          reject(new WaitCancelled("the store no longer waits for this attempt"));
-        },
+      const stop = () => {
+        clearTimeout(timer);
+        reject(signal.reason);
       };
       const timer = setTimeout(() => {
-        pending.delete(wait);
+        signal.removeEventListener("abort", stop);
         resolve();
       }, waitMs);
-      pending.add(wait);
+      signal.addEventListener("abort", stop, { once: true });
     });
     return create(context);
-  }) as JitteredCreateSocket;
-
-  jittered.watch = (store) => {
-    const follow = () => {
-      const { status, attempt } = store.getSnapshot();
-      // Only the wait of the attempt the store is connecting now is still wanted.
-      if (status === "connecting") cancelWaits((waitAttempt) => waitAttempt === attempt);
-      else cancelWaits();
-    };
-    const unsubscribe = store.subscribe(follow);
-    return () => {
-      unsubscribe();
-      cancelWaits();
-    };
   };
-
-  return jittered;
 }

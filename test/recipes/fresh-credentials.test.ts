@@ -9,7 +9,7 @@ import {
   type SocketStoreError,
   type WebSocketLike,
 } from "../../src/index.js";
-import { ControllableSocket } from "../support/controllable-socket.js";
+import { TestSocket } from "../../src/testing/test-socket.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -17,7 +17,7 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-const context = (attempt: number): ReplacementContext => ({ attempt, previous: new ControllableSocket(), lastClose: null });
+const context = (attempt: number, signal = new AbortController().signal): ReplacementContext => ({ attempt, previous: new TestSocket(), lastClose: null, signal });
 
 describe("createSocketWithFreshToken() with a controllable socket", () => {
   it("asks for a token for this attempt and puts it, encoded, in the query parameter", async () => {
@@ -25,19 +25,44 @@ describe("createSocketWithFreshToken() with a controllable socket", () => {
     const createSocket = createSocketWithFreshToken({
       url: "ws://127.0.0.1/feed?room=7",
       fetchToken,
-      WebSocket: ControllableSocket,
+      WebSocket: TestSocket,
       tokenParam: "access_token",
     });
     const socket = await createSocket(context(3));
-    expect(fetchToken).toHaveBeenCalledWith(3);
+    expect(fetchToken).toHaveBeenCalledWith(3, expect.any(AbortSignal));
     const url = new URL(socket.url!);
     expect(url.searchParams.get("access_token")).toBe("a b&c=d");
     expect(url.searchParams.get("room")).toBe("7");
     expect(url.pathname).toBe("/feed");
   });
 
+  it("passes the attempt's signal to fetchToken: close() during the fetch aborts it and no socket is created", async () => {
+    vi.useFakeTimers();
+    const signals: AbortSignal[] = [];
+    const Constructed = vi.fn((url: string) => new TestSocket(url));
+    const fetchToken = (_attempt: number, signal: AbortSignal) => {
+      signals.push(signal);
+      // A fetch that honours its signal only partly: it resolves anyway, later.
+      return new Promise<string>((resolve) => setTimeout(() => resolve("late"), 1000));
+    };
+    const first = new TestSocket(undefined, undefined, { readyState: 1 });
+    const store = new SocketStore(first, {}, {
+      reconnect: { enabled: true, initialDelayMs: 50, createSocket: createSocketWithFreshToken({ url: "ws://127.0.0.1/feed", fetchToken, WebSocket: Constructed as never }) },
+    });
+    first.networkDrop();
+    await vi.advanceTimersByTimeAsync(50);
+    expect(signals).toHaveLength(1);
+    expect(signals[0]!.aborted).toBe(false);
+    store.close();
+    expect(signals[0]!.aborted).toBe(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(Constructed).not.toHaveBeenCalled();
+    expect(store.status).toBe("closed");
+    store.dispose();
+  });
+
   it("uses the parameter token by default", async () => {
-    const createSocket = createSocketWithFreshToken({ url: "ws://127.0.0.1/feed", fetchToken: async () => "t1", WebSocket: ControllableSocket });
+    const createSocket = createSocketWithFreshToken({ url: "ws://127.0.0.1/feed", fetchToken: async () => "t1", WebSocket: TestSocket });
     const socket = await createSocket(context(1));
     expect(new URL(socket.url!).searchParams.get("token")).toBe("t1");
   });
@@ -47,14 +72,14 @@ describe("createSocketWithFreshToken() with a controllable socket", () => {
     const outage = new Error("auth service unavailable");
     const fetchToken = vi.fn().mockRejectedValueOnce(outage).mockResolvedValueOnce("t2");
     const errors: SocketStoreError[] = [];
-    const first = new ControllableSocket(undefined, undefined, { readyState: 1 });
+    const first = new TestSocket(undefined, undefined, { readyState: 1 });
     const store = new SocketStore(first, { onError: (error) => errors.push(error) }, {
       reconnect: {
         enabled: true,
         backoff: "fixed",
         initialDelayMs: 50,
         maxDelayMs: 500,
-        createSocket: createSocketWithFreshToken({ url: "ws://127.0.0.1/feed", fetchToken, WebSocket: ControllableSocket }),
+        createSocket: createSocketWithFreshToken({ url: "ws://127.0.0.1/feed", fetchToken, WebSocket: TestSocket }),
       },
     });
     first.serverClose({ code: 1006, wasClean: false });
@@ -64,8 +89,8 @@ describe("createSocketWithFreshToken() with a controllable socket", () => {
     expect(store.getSnapshot()).toMatchObject({ status: "reconnecting", attempt: 2 });
 
     await vi.advanceTimersByTimeAsync(50);
-    expect(fetchToken.mock.calls).toEqual([[1], [2]]);
-    const replacement = store.socket as ControllableSocket;
+    expect(fetchToken.mock.calls).toEqual([[1, expect.any(AbortSignal)], [2, expect.any(AbortSignal)]]);
+    const replacement = store.socket as TestSocket;
     expect(new URL(replacement.url).searchParams.get("token")).toBe("t2");
     replacement.open();
     expect(store.status).toBe("open");
@@ -75,13 +100,13 @@ describe("createSocketWithFreshToken() with a controllable socket", () => {
     const createSocket = createSocketWithFreshToken({
       url: "ws://127.0.0.1/feed",
       fetchToken: async () => token as unknown as string,
-      WebSocket: ControllableSocket,
+      WebSocket: TestSocket,
     });
     await expect(createSocket(context(1))).rejects.toBeInstanceOf(TypeError);
   });
 
   it("reports a throwing WebSocket constructor without the URL or the token", async () => {
-    class QuotingWebSocket extends ControllableSocket {
+    class QuotingWebSocket extends TestSocket {
       constructor(url: string) {
         super(url);
         throw new SyntaxError(`The URL '${url}' is invalid`);
@@ -185,7 +210,7 @@ describe("createSocketWithFreshToken() against a real ws server on 127.0.0.1 tha
       { token: staleToken, accepted: false },
       { token: freshToken, accepted: true },
     ]);
-    expect(fetchToken.mock.calls).toEqual([[1], [2]]);
+    expect(fetchToken.mock.calls).toEqual([[1, expect.any(AbortSignal)], [2, expect.any(AbortSignal)]]);
     expect(statuses).toEqual(["connecting", "open", "reconnecting", "connecting", "reconnecting", "connecting", "open"]);
     expect(errors.map((error) => error.code)).toContain("ERR_SOCKET_ERROR");
     expect(store.getSnapshot().lastClose).toMatchObject({ code: 1006, wasClean: false });

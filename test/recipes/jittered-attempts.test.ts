@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { jitteredCreateSocket } from "../../examples/recipes/jittered-attempts.js";
 import { SocketStore, type ReplacementContext, type SocketStoreError, type SocketStoreReconnectOptions } from "../../src/index.js";
-import { ControllableSocket } from "../support/controllable-socket.js";
+import { TestSocket } from "../../src/testing/test-socket.js";
 import { seededRandom } from "../support/seeded-random.js";
 
 afterEach(() => {
@@ -23,16 +23,16 @@ const budgetMs = (attempt: number) => 1000 * 2 ** (attempt - 1);
 
 function setUp(random: () => number, reconnect: Partial<SocketStoreReconnectOptions> = {}) {
   vi.useFakeTimers();
-  const created: { socket: ControllableSocket; attempt: number; at: number }[] = [];
+  const created: { socket: TestSocket; attempt: number; at: number }[] = [];
   const createSocket = jitteredCreateSocket(
     (context) => {
-      const socket = new ControllableSocket();
+      const socket = new TestSocket();
       created.push({ socket, attempt: context.attempt, at: Date.now() });
       return socket;
     },
     { budgetMs, random },
   );
-  const first = new ControllableSocket(undefined, undefined, { readyState: 1 });
+  const first = new TestSocket(undefined, undefined, { readyState: 1 });
   const onOpen = vi.fn();
   const errors: SocketStoreError[] = [];
   const store = new SocketStore(first, { onOpen, onError: (error) => errors.push(error) }, {
@@ -76,7 +76,7 @@ describe("jitteredCreateSocket()", () => {
     vi.useFakeTimers();
     const random = seededRandom(20261130);
     const draws = seededRandom(20261130);
-    const previous = new ControllableSocket();
+    const previous = new TestSocket();
     for (let draw = 0; draw < 50; draw++) {
       const attempt = (draw % 5) + 1;
       const startedAt = Date.now();
@@ -84,14 +84,14 @@ describe("jitteredCreateSocket()", () => {
       const createSocket = jitteredCreateSocket(
         () => {
           createdAt = Date.now();
-          return new ControllableSocket();
+          return new TestSocket();
         },
         { budgetMs, random },
       );
-      const context: ReplacementContext = { attempt, previous, lastClose: null };
+      const context: ReplacementContext = { attempt, previous, lastClose: null, signal: new AbortController().signal };
       const socket = createSocket(context);
       await vi.advanceTimersByTimeAsync(budgetMs(attempt));
-      await expect(socket).resolves.toBeInstanceOf(ControllableSocket);
+      await expect(socket).resolves.toBeInstanceOf(TestSocket);
       const waited = createdAt! - startedAt;
       expect(waited).toBeGreaterThanOrEqual(0);
       expect(waited).toBeLessThanOrEqual(budgetMs(attempt));
@@ -100,111 +100,59 @@ describe("jitteredCreateSocket()", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  describe("with watch(store)", () => {
-    it("creates no socket and leaves no timer when store.close() comes during the wait", async () => {
-      const { store, first, created, createSocket } = setUp(randomFrom([0.5]));
-      const unwatch = createSocket.watch(store);
+  describe("ends its wait when the store stops waiting (ReplacementContext.signal)", () => {
+    it.each([
+      ["store.close()", (store: SocketStore) => store.close(), "closed"],
+      ["store.dispose()", (store: SocketStore) => store.dispose(), "connecting"],
+    ] as const)("creates no socket and leaves no timer after %s during the wait", async (_name, stop, status) => {
+      const { store, first, created, errors } = setUp(randomFrom([0.5]), { connectTimeoutMs: false });
       first.serverClose({ code: 1006, wasClean: false });
       await vi.advanceTimersByTimeAsync(100 + 200);
       expect(store.status).toBe("connecting");
       expect(vi.getTimerCount()).toBe(1);
 
-      store.close();
-      expect(store.status).toBe("closed");
+      stop(store);
+      expect(store.status).toBe(status);
       expect(vi.getTimerCount()).toBe(0);
       await vi.advanceTimersByTimeAsync(60_000);
       expect(created).toHaveLength(0);
-      unwatch();
-    });
-
-    it("creates no socket and leaves no timer when the store is disposed during the wait", async () => {
-      const { store, first, created, createSocket } = setUp(randomFrom([0.5]));
-      const unwatch = createSocket.watch(store);
-      first.serverClose({ code: 1006, wasClean: false });
-      await vi.advanceTimersByTimeAsync(100);
-      expect(vi.getTimerCount()).toBe(1);
-
-      store.dispose();
-      unwatch();
-      expect(vi.getTimerCount()).toBe(0);
-      await vi.advanceTimersByTimeAsync(60_000);
-      expect(created).toHaveLength(0);
-    });
-
-    it("fails the attempt with ERR_SOCKET_FACTORY when unwatched while the store still waits", async () => {
-      const { store, first, created, createSocket, errors } = setUp(randomFrom([0.5, 0.5]));
-      const unwatch = createSocket.watch(store);
-      first.serverClose({ code: 1006, wasClean: false });
-      await vi.advanceTimersByTimeAsync(100);
-
-      unwatch();
-      await vi.advanceTimersByTimeAsync(0);
-      expect(errors.map((error) => error.code)).toEqual(["ERR_SOCKET_FACTORY"]);
-      expect(store.getSnapshot()).toMatchObject({ status: "reconnecting", attempt: 2 });
-      expect(created).toHaveLength(0);
+      expect(errors).toEqual([]);
     });
 
     it("ends the wait of an attempt that drop() failed, and the next attempt waits afresh", async () => {
-      const { store, first, created, createSocket, errors } = setUp(randomFrom([0.5, 0.5]));
-      const unwatch = createSocket.watch(store);
+      const { store, first, created, errors } = setUp(randomFrom([0.5, 0.5]), { connectTimeoutMs: false });
       first.serverClose({ code: 1006, wasClean: false });
       await vi.advanceTimersByTimeAsync(100 + 100);
 
-      store.drop("connect timeout");
+      store.drop("not now");
       expect(store.getSnapshot()).toMatchObject({ status: "reconnecting", attempt: 2 });
       expect(vi.getTimerCount()).toBe(1); // the store's backoff, nothing of attempt 1
       await vi.advanceTimersByTimeAsync(100 + 999);
       expect(created).toHaveLength(0);
       await vi.advanceTimersByTimeAsync(1);
       expect(created.map(({ attempt }) => attempt)).toEqual([2]);
-      expect(errors.map((error) => error.code)).not.toContain("ERR_SOCKET_FACTORY");
-      unwatch();
-    });
-  });
-
-  describe("without watch(store)", () => {
-    it("lets the store close a socket created after store.close() at once, never observed", async () => {
-      const { store, first, created, onOpen } = setUp(randomFrom([0.5]));
-      first.serverClose({ code: 1006, wasClean: false });
-      await vi.advanceTimersByTimeAsync(100);
-      store.close();
-      expect(store.status).toBe("closed");
-
-      await vi.advanceTimersByTimeAsync(500);
-      expect(created).toHaveLength(1);
-      const late = created[0]!.socket;
-      expect(late.closeCalls).toHaveLength(1);
-      expect(late.listenerCount("open") + late.listenerCount("message")).toBe(0);
-      expect(store.socket).toBe(first);
-      late.serverClose();
-      expect(late.listenerCount()).toBe(0);
-      expect(onOpen).not.toHaveBeenCalled();
-      expect(store.status).toBe("closed");
-      expect(vi.getTimerCount()).toBe(0);
+      expect(errors.map((error) => error.code)).toEqual([]);
     });
 
-    it("lets the store close a socket created after dispose() at once, never observed", async () => {
-      const { store, first, created } = setUp(randomFrom([0.5]));
+    it("is ended by the store's connect timeout like any attempt, which counts the wait", async () => {
+      const { store, first, created, errors } = setUp(randomFrom([0.9, 0]), { connectTimeoutMs: 500 });
       first.serverClose({ code: 1006, wasClean: false });
-      await vi.advanceTimersByTimeAsync(100);
-      store.dispose();
-
-      await vi.advanceTimersByTimeAsync(500);
-      expect(created).toHaveLength(1);
-      const late = created[0]!.socket;
-      expect(late.closeCalls).toHaveLength(1);
-      expect(late.listenerCount("open") + late.listenerCount("message")).toBe(0);
-      late.serverClose();
-      expect(late.listenerCount()).toBe(0);
-      expect(vi.getTimerCount()).toBe(0);
+      await vi.advanceTimersByTimeAsync(100 + 500);
+      expect(errors.map((error) => error.code)).toEqual(["ERR_CONNECT_TIMEOUT"]);
+      expect(store.getSnapshot()).toMatchObject({ status: "reconnecting", attempt: 2 });
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(100 + 1);
+      expect(created.map(({ attempt }) => attempt)).toEqual([2]);
+      created[0]!.socket.open();
+      expect(store.status).toBe("open");
     });
   });
 
   it.each([Number.NaN, -1, Number.POSITIVE_INFINITY])("fails the attempt with ERR_SOCKET_FACTORY when budgetMs gives %s", async (budget) => {
     vi.useFakeTimers();
     const errors: SocketStoreError[] = [];
-    const first = new ControllableSocket(undefined, undefined, { readyState: 1 });
-    const create = vi.fn(() => new ControllableSocket());
+    const first = new TestSocket(undefined, undefined, { readyState: 1 });
+    const create = vi.fn(() => new TestSocket());
     const store = new SocketStore(first, { onError: (error) => errors.push(error) }, {
       reconnect: { enabled: true, maxAttempts: 1, initialDelayMs: 10, maxDelayMs: 100, createSocket: jitteredCreateSocket(create, { budgetMs: () => budget, random: () => 0.5 }) },
     });
