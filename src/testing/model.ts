@@ -8,7 +8,7 @@
  * Internal to the testing entry: `connectionPaths` is the public door.
  */
 import { getAdjacencyMap, getShortestPaths, getSimplePaths, type StatePath } from "xstate/graph";
-import { createActor, type AnyActorLogic, type AnyStateNode } from "xstate";
+import { createActor, initialTransition, transition, type AnyActorLogic, type AnyStateNode } from "xstate";
 // Through the package root (kept external in the build): the testing entry shares the root's
 // machine instead of carrying a copy of it.
 import { connectionMachine, type CloseEventLike, type ConnectionEvent, type ConnectionInput, type ConnectionMachineSnapshot } from "socket-store";
@@ -405,6 +405,20 @@ function nextSnapshot(config: PathConfig, snapshot: ModelSnapshot, event: Connec
   const next = actor.getSnapshot();
   actor.stop();
   return next as ModelSnapshot;
+}
+
+/**
+ * The path with every snapshot computed again from its events. The graph keeps one snapshot per
+ * test state and hands it to every path that reaches that state, so a path's snapshots may carry
+ * fields the state leaves out (`lastClose`) from another path.
+ */
+export function recomputePath(config: PathConfig, path: ModelPath): ModelPath {
+  let state = initialTransition(connectionMachine, inputFor(config))[0] as ModelSnapshot;
+  const steps = path.steps.map((step, index) => {
+    if (index > 0) state = transition(connectionMachine, state, step.event as ConnectionEvent)[0] as ModelSnapshot;
+    return { event: step.event, state };
+  });
+  return { ...path, steps, state };
 }
 
 /**

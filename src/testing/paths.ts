@@ -6,6 +6,7 @@ import {
   endsAttempt,
   isIn,
   predicateFor,
+  recomputePath,
   shortestPathsOf,
   simplePathsOf,
   transitionPathsOf,
@@ -209,7 +210,9 @@ export function connectionPaths(options: ConnectionPathsOptions = {}): Connectio
 
 /** The paths of a model configuration (the package's own tests use the model's predicate kinds). */
 export function pathsOf(config: PathConfig, kind: PathKind, variety: EventVariety, options: ResolvedPathOptions = optionsOf(config)): ConnectionPaths {
-  const graphPaths = kind === "shortest" ? shortestPathsOf(config, variety) : kind === "transition" ? transitionPathsOf(config, variety) : simplePathsOf(config, variety);
+  const graphPaths = (kind === "shortest" ? shortestPathsOf(config, variety) : kind === "transition" ? transitionPathsOf(config, variety) : simplePathsOf(config, variety)).map(
+    (path) => recomputePath(config, path),
+  );
   const seen = new Set<string>();
   const paths = graphPaths
     .filter((path) => !stopsInsideSyncFactory(config, path))

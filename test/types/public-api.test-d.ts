@@ -45,6 +45,7 @@ test("the snapshot, status and error codes are exact", () => {
     | "ERR_SOCKET_ERROR"
     | "ERR_RECONNECT_EXHAUSTED"
     | "ERR_SOCKET_FACTORY"
+    | "ERR_CONNECT_TIMEOUT"
     | "ERR_RETRY_PREDICATE"
     | "ERR_ROUTE"
     | "ERR_INVALID_ARGUMENT"
@@ -74,6 +75,19 @@ test("options.inspect takes @statelyai/inspect's inspector.inspect (an observer)
   type Inspector = ReturnType<typeof createBrowserInspector>;
   expectTypeOf<Inspector["inspect"]>().toMatchTypeOf<NonNullable<import("../../src/index.js").SocketStoreOptions["inspect"]>>();
   expectTypeOf<(event: unknown) => void>().toMatchTypeOf<NonNullable<import("../../src/index.js").SocketStoreOptions["inspect"]>>();
+});
+
+test("connectTimeoutMs is a number or false, ReplacementContext carries an AbortSignal, reconnectOptions is read-only", () => {
+  new SocketStore({} as WebSocketLike, {}, { reconnect: { enabled: true, connectTimeoutMs: false } });
+  new SocketStore({} as WebSocketLike, {}, { reconnect: { enabled: true, connectTimeoutMs: 4000 } });
+  // @ts-expect-error true is not a timeout
+  new SocketStore({} as WebSocketLike, {}, { reconnect: { enabled: true, connectTimeoutMs: true } });
+  expectTypeOf<import("../../src/index.js").ReplacementContext["signal"]>().toEqualTypeOf<AbortSignal>();
+  const store = new SocketStore({} as WebSocketLike);
+  expectTypeOf(store.reconnectOptions.maxAttempts).toEqualTypeOf<number>();
+  expectTypeOf(store.reconnectOptions.connectTimeoutMs).toEqualTypeOf<number | false>();
+  // @ts-expect-error read-only
+  store.reconnectOptions.maxAttempts = 3;
 });
 
 test("drop() takes an optional string reason", () => {
