@@ -1,7 +1,7 @@
 // The Svelte entry imports nothing from Svelte: the store contract (`subscribe(run)` calls `run`
-// at once and returns the unsubscribe) is plain JavaScript, so the entry works with Svelte 3, 4
-// and 5, and needs no peer dependency. It imports the core by the package's own name, kept
-// external in the build: the built file holds no copy of the core.
+// at once and returns the unsubscribe) is plain JavaScript, the same in Svelte 3, 4 and 5, so the
+// entry needs no peer dependency and ties the package to no Svelte major. It imports the core by
+// the package's own name, kept external in the build: the built file holds no copy of the core.
 import type { ConnectionSnapshot, SocketStore } from "socket-store";
 import { check, hasMethods, retire } from "../bindings/shared.js";
 
