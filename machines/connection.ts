@@ -215,8 +215,7 @@ export const connectionMachine = setup({
     },
     live: {
       id: "live",
-      tags: ["asksRetryOnClose"],
-      description: "A socket is being made, connecting or open: drop() or its close ends it, judged as a remote close.",
+      description: "A socket is being made, connecting, open or closing: drop() or its close ends it, judged as a remote close unless the state says otherwise.",
       initial: "connecting",
       on: {
         "SOCKET.CLOSED": "#remoteClose",
@@ -227,7 +226,7 @@ export const connectionMachine = setup({
       states: {
         connecting: {
           id: "connecting",
-          tags: ["connecting"],
+          tags: ["connecting", "asksRetryOnClose"],
           initial: "handshake",
           after: {
             connectTimeout: [
@@ -285,7 +284,7 @@ export const connectionMachine = setup({
         },
         open: {
           id: "open",
-          tags: ["open"],
+          tags: ["open", "asksRetryOnClose"],
           initial: "stable",
           states: {
             settling: {
@@ -296,31 +295,31 @@ export const connectionMachine = setup({
             stable: { id: "stable" },
           },
         },
-      },
-    },
-    closing: {
-      id: "closing",
-      tags: ["closing"],
-      initial: "handedOver",
-      on: { "STORE.CLOSE": "#byStore" },
-      states: {
-        handedOver: {
-          id: "handedOver",
-          tags: ["asksRetryOnClose"],
-          description: "The socket was already closing when the store got it.",
-          on: { "SOCKET.CLOSED": "#remoteClose", "STORE.DROP": "#remoteClose" },
-        },
-        byApplication: {
-          id: "byApplication",
-          tags: ["asksRetryOnClose"],
-          on: { "SOCKET.CLOSED": "#applicationClose", "STORE.DROP": "#applicationClose" },
-        },
-        byStore: {
-          id: "byStore",
-          description: "store.close() is final: the close is not judged.",
-          on: {
-            "SOCKET.CLOSED": { target: "#closed", actions: "recordClose" },
-            "STORE.DROP": { target: "#closed", actions: "recordClose" },
+        closing: {
+          id: "closing",
+          tags: ["closing"],
+          initial: "handedOver",
+          // A direct socket.close() on a socket already closing starts nothing.
+          on: { "SOCKET.CLOSE_CALLED": {} },
+          states: {
+            handedOver: {
+              id: "handedOver",
+              tags: ["asksRetryOnClose"],
+              description: "The socket was already closing when the store got it: its close is judged as a remote close.",
+            },
+            byApplication: {
+              id: "byApplication",
+              tags: ["asksRetryOnClose"],
+              on: { "SOCKET.CLOSED": "#applicationClose", "STORE.DROP": "#applicationClose" },
+            },
+            byStore: {
+              id: "byStore",
+              description: "store.close() is final: the close is not judged.",
+              on: {
+                "SOCKET.CLOSED": { target: "#closed", actions: "recordClose" },
+                "STORE.DROP": { target: "#closed", actions: "recordClose" },
+              },
+            },
           },
         },
       },

@@ -210,7 +210,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     if (problem) throw new SocketStoreError("ERR_INVALID_ARGUMENT", `SocketStore: ${problem}`);
     // The socket's own close runs first (given exactly the arguments the caller gave): if it
     // throws, the store has changed nothing.
-    if (this.#attachment && this.#actor.getSnapshot().matches("live")) this.#attachment.closeAsStore(args.slice(0, 2));
+    if (this.#attachment && (this.status === "connecting" || this.status === "open")) this.#attachment.closeAsStore(args.slice(0, 2));
     this.#step({ type: "STORE.CLOSE" });
   }
 

@@ -304,7 +304,7 @@ export function waitsIn(snapshot: ModelSnapshot): Array<{ type: string; action: 
 
 /** The `readyState` of the socket the store observes in this state. */
 function observedReadyState(snapshot: ModelSnapshot): number | undefined {
-  if (isIn(snapshot, "closing")) return 2;
+  if (isIn(snapshot, "live.closing")) return 2;
   if (isIn(snapshot, "live.open")) return 1;
   if (isIn(snapshot, "live.connecting.handshake") || isIn(snapshot, "live.connecting.handshakeFailed")) return 0;
   return undefined;
@@ -350,7 +350,8 @@ export function eventsFor(config: PathConfig, baseVariety: EventVariety): (snaps
       events.push(closeEvent(config, snapshot, "SOCKET.CLOSED", { kind: "implementationCloses", code: 1000, closeFrameReceived: true }));
       events.push(closeEvent(config, snapshot, "SOCKET.CLOSED", { kind: "implementationCloses", code: 1002, closeFrameReceived: false }));
     }
-    if (live) for (const code of variety.applicationCloseCodes) events.push({ type: "SOCKET.CLOSE_CALLED", action: { kind: "applicationClosesSocket", code } });
+    // On a socket already closing too: that close() starts nothing.
+    if (readyState !== undefined) for (const code of variety.applicationCloseCodes) events.push({ type: "SOCKET.CLOSE_CALLED", action: { kind: "applicationClosesSocket", code } });
     for (const code of live ? variety.storeCloseCodes : [undefined]) events.push({ type: "STORE.CLOSE", action: { kind: "storeClose", code } });
     // Without reconnect, reconnect() throws ERR_RECONNECT_DISABLED and the machine never sees it.
     events.push({ type: "STORE.RECONNECT", action: { kind: "storeReconnect" } });
@@ -430,7 +431,7 @@ export function recomputePath(config: PathConfig, path: ModelPath): ModelPath {
  * leads to each state by each code the predicate judged.
  */
 export function serializeModelState(config: PathConfig, snapshot: ModelSnapshot, event?: ModelEvent): string {
-  const afterStoreClose = isIn(snapshot, "closing.byStore") || (isIn(snapshot, "closing") && event?.action?.kind === "storeClose");
+  const afterStoreClose = isIn(snapshot, "live.closing.byStore") || (isIn(snapshot, "live.closing") && event?.action?.kind === "storeClose");
   const closeCode = config.closeCodes.length > 0 ? (snapshot.context.lastClose?.code ?? null) : null;
   return JSON.stringify([snapshot.value, snapshot.context.attempt, snapshot.context.retryDelayMs, afterStoreClose, closeCode]);
 }

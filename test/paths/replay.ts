@@ -51,7 +51,7 @@ function timersExpectedIn(snapshot: ModelSnapshot): number {
 
 /** The store observes a socket that is connecting or open: store.close() closes it. */
 function hasLiveSocket(snapshot: ModelSnapshot): boolean {
-  return isIn(snapshot, "live") && !isIn(snapshot, "live.connecting.creatingSocket");
+  return (isIn(snapshot, "live.connecting") && !isIn(snapshot, "live.connecting.creatingSocket")) || isIn(snapshot, "live.open");
 }
 
 /**
@@ -375,7 +375,7 @@ export async function replayPath(config: PathConfig, path: ModelPath, name: stri
       case "storeDrop": {
         const socket = current();
         const closeCalls = socket.closeCalls.length;
-        const endsSocket = hasLiveSocket(before) || isIn(before, "closing");
+        const endsSocket = hasLiveSocket(before) || isIn(before, "live.closing");
         if (memory.awaitingFactory && dropEnds(store.status)) abandoned.push(...pending.splice(0));
         await run.perform(via);
         expect(socket.closeCalls.slice(closeCalls), `${at}: drop() closes the observed socket with no arguments, and only it`).toEqual(
