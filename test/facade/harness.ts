@@ -6,6 +6,9 @@ import { Server, WebSocket } from "mock-socket";
 import { vi } from "vitest";
 import { SocketStore, type ConnectionSnapshot, type SocketStoreHandlers, type SocketStoreOptions, type WebSocketLike } from "../../src/index.js";
 
+/** Counts the listeners registered on a socket from now on (the one helper the package's tests share). */
+export { countListeners } from "../support/listeners.mjs";
+
 /** Carries a credential on purpose: no message or snapshot may ever contain it. */
 export const SECRET = "sekret-token-42";
 export const URL = `ws://127.0.0.1:8765/stream?token=${SECRET}`;
@@ -81,26 +84,4 @@ export function recordingHandlers(getStore: () => SocketStore<any> | undefined) 
     onStatusChange: (next, previous) => log.push(`status:${previous.status}->${next.status}`),
   };
   return { log, snapshots, handlers };
-}
-
-/** Counts the listeners currently registered on `socket` through its add/removeEventListener. */
-export function countListeners(socket: { addEventListener: Function; removeEventListener: Function }): () => number {
-  const registered = new Set<string>();
-  const ids = new WeakMap<object, number>();
-  let nextId = 0;
-  const key = (type: string, listener: object) => {
-    if (!ids.has(listener)) ids.set(listener, nextId++);
-    return `${type}:${ids.get(listener)}`;
-  };
-  const add = socket.addEventListener.bind(socket);
-  const remove = socket.removeEventListener.bind(socket);
-  socket.addEventListener = (type: string, listener: object, ...rest: unknown[]) => {
-    registered.add(key(type, listener));
-    return add(type, listener, ...rest);
-  };
-  socket.removeEventListener = (type: string, listener: object, ...rest: unknown[]) => {
-    registered.delete(key(type, listener));
-    return remove(type, listener, ...rest);
-  };
-  return () => registered.size;
 }
