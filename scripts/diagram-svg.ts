@@ -17,7 +17,7 @@ export function stampSource(svg: string, mermaidFileName: string, mermaidText: s
 }
 
 /**
- * Marks each state's box in an SVG rendered by mermaid-cli with `data-state="<path>"`
+ * Marks each state's box in an SVG rendered by Mermaid with `data-state="<path>"`
  * (`data-state="open.settling"`), so a page can highlight the states of a snapshot's value.
  * Mermaid draws an atomic state as `<g id="<svg id>-state-<mermaid id>-<n>">` and a compound
  * state as `<g data-id="<mermaid id>">`; a state it cannot find is an error, so a renderer that
@@ -25,7 +25,7 @@ export function stampSource(svg: string, mermaidFileName: string, mermaidText: s
  */
 export function annotateStates(svg: string, mermaidIds: ReadonlyMap<string, string>): string {
   const svgId = /<svg[^>]*\sid="([^"]+)"/.exec(svg)?.[1];
-  if (!svgId) throw new Error("the SVG has no id: is it mermaid-cli output?");
+  if (!svgId) throw new Error("the SVG has no id: is it Mermaid output?");
   let annotated = svg.replace(/ data-state="[^"]*"/g, "");
   for (const [path, mermaidId] of mermaidIds) {
     const atomic = new RegExp(`(<g [^>]*id="${escapeRegExp(`${svgId}-state-${mermaidId}`)}-\\d+")`);

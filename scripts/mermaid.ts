@@ -56,7 +56,9 @@ interface Arrow {
  *
  * The state tree and the event and delayed transitions come from `xstate/graph`'s
  * `toDirectedGraph`; eventless (`always`) transitions, which it leaves out, are read from each
- * state node. Every state is drawn (compound states as nested blocks), every level gets `[*] --> initial`, final states get `X --> [*]`, and transitions are
+ * state node. Every state is drawn (compound states as nested blocks), every level gets
+ * `[*] --> initial`, final states get `X --> [*]`, arrows end at the state a transition
+ * targets (not at a compound state that contains it), and transitions are
  * labelled `EVENT [guard] / actions`: delays by name (`after backoff`), eventless transitions as
  * `always [guard]`, an unguarded fallback after guarded alternatives as `[else]`. Transitions
  * between the same two states share one arrow, a line each. A transition without a target
@@ -84,7 +86,7 @@ export function toMermaid(machine: AnyStateMachine, options: MermaidOptions = {}
   const arrows = new Map<string, Arrow>();
   for (const edge of edges) {
     if (isTargetless(edge)) continue;
-    const target = drawnTarget(edge.source, edge.target);
+    const target = edge.target;
     const key = `${edge.source.id} -> ${target.id}`;
     const arrow = arrows.get(key) ?? { source: edge.source, target, labels: [] };
     if (!arrow.labels.includes(edge.label)) arrow.labels.push(edge.label);
@@ -94,7 +96,11 @@ export function toMermaid(machine: AnyStateMachine, options: MermaidOptions = {}
   // Mermaid wraps long labels at a fixed width, which splits one transition over several lines
   // and makes merged labels ambiguous; each transition keeps its own line instead.
   const config = ["config:", `  layout: ${layout}`, "  markdownAutoWrap: false"];
-  if (layout === "elk") config.push("  elk:", "    nodePlacementStrategy: NETWORK_SIMPLEX");
+  // ELK keeps the order of the machine definition (start, live, the choices, disconnected), merges
+  // arrows that share an end, and breaks cycles (a retry goes back up) where the model order says.
+  if (layout === "elk") {
+    config.push("  elk:", "    nodePlacementStrategy: NETWORK_SIMPLEX", "    mergeEdges: true", "    considerModelOrder: NODES_AND_EDGES", "    cycleBreakingStrategy: MODEL_ORDER");
+  }
   const lines = ["---", ...config, "---", "stateDiagram-v2"];
   if (direction !== "TB") lines.push(`  direction ${direction}`);
 
@@ -163,27 +169,6 @@ function collectEdges(graph: DirectedGraphNode, { withActions, withGuards }: { w
   return edges;
 }
 
-/**
- * Entering a compound state from outside lands in its initial child, so an arrow to that child
- * is drawn to the compound state itself: the statechart convention, and fewer arrows crossing
- * into a box.
- */
-function drawnTarget(source: AnyStateNode, target: AnyStateNode): AnyStateNode {
-  let drawn = target;
-  for (let parent = drawn.parent; parent?.parent && parent.initial?.target[0] === drawn; parent = drawn.parent) {
-    if (isWithin(source, parent)) break;
-    drawn = parent;
-  }
-  return drawn;
-}
-
-function isWithin(node: AnyStateNode, ancestor: AnyStateNode): boolean {
-  for (let current: AnyStateNode | undefined = node; current; current = current.parent) {
-    if (current === ancestor) return true;
-  }
-  return false;
-}
-
 /** `EVENT [guard] / actions`, escaped for a Mermaid label. */
 export function transitionLabel(
   transition: AnyTransition,
@@ -197,14 +182,12 @@ export function transitionLabel(
   return escapeLabel(label);
 }
 
+/** The event of a transition: `always`, `after <delay>` for a delayed one (XState gives its delay), or its type. */
 function eventLabel(transition: AnyTransition): string {
   const eventType: string = transition.eventType;
   if (eventType === "") return "always";
   const delay = (transition as { delay?: unknown }).delay;
-  if (eventType.startsWith("xstate.after.") && delay !== undefined) {
-    return typeof delay === "number" ? `after ${delay}ms` : `after ${String(delay)}`;
-  }
-  if (eventType.startsWith("xstate.done.state.")) return "onDone";
+  if (delay !== undefined) return typeof delay === "number" ? `after ${delay}ms` : `after ${String(delay)}`;
   return eventType;
 }
 

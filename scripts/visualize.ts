@@ -4,21 +4,22 @@
  * - `visualizations/connection.mmd`: Mermaid text from `toMermaid(connectionMachine)`;
  * - `visualizations/paths.md`: from `renderPathsMarkdown()` in `test/paths/paths-markdown.ts`,
  *   when that module exists;
- * - `visualizations/connection.svg` and `.png`: rendered by mermaid-cli with Debian's chromium
- *   (`scripts/puppeteer-config.json`); no browser is ever downloaded;
+ * - `visualizations/connection.svg` and `.png`: rendered with Mermaid and its ELK layout in
+ *   Debian's chromium (`scripts/render-mermaid.ts`); no browser is ever downloaded;
  * - `visualizations/connection-overview.mmd` and `.svg`: states and event names only, each state's
  *   box marked with `data-state="<path>"`; the demo page highlights the running store's state in it.
  *
  * Each SVG starts with a comment holding the SHA-256 of the Mermaid text it was rendered from, so
  * a test can tell when it is stale.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { connectionMachine } from "../machines/connection";
+import { hasBrowser, installHint } from "../test/support/browsers.mjs";
 import { annotateStates, stampSource } from "./diagram-svg";
 import { mermaidStateIds, OVERVIEW_OPTIONS, STATECHART_BLOCK, toMermaid } from "./mermaid";
+import { startMermaidRenderer } from "./render-mermaid";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outputDir = join(root, "visualizations");
@@ -29,8 +30,6 @@ const overviewMermaidFile = join(outputDir, "connection-overview.mmd");
 const overviewSvgFile = join(outputDir, "connection-overview.svg");
 const pathsFile = join(outputDir, "paths.md");
 const pathsModule = join(root, "test", "paths", "paths-markdown.ts");
-const puppeteerConfig = join(root, "scripts", "puppeteer-config.json");
-const mmdc = join(root, "node_modules", ".bin", "mmdc");
 
 const show = (file: string): string => relative(root, file);
 
@@ -42,7 +41,7 @@ console.log(`wrote ${show(overviewMermaidFile)}`);
 
 writeStatechartBlock();
 await writePathsMarkdown();
-renderDiagrams();
+await renderDiagrams();
 
 /** docs/statechart.md embeds the same Mermaid text between two markers (it renders on code hosts). */
 function writeStatechartBlock(): void {
@@ -68,33 +67,25 @@ async function writePathsMarkdown(): Promise<void> {
   console.log(`wrote ${show(pathsFile)}`);
 }
 
-function renderDiagrams(): void {
-  const { executablePath } = JSON.parse(readFileSync(puppeteerConfig, "utf8")) as { executablePath: string };
-  if (!existsSync(executablePath)) {
-    console.error(
-      `Rendering the diagram needs Chromium at ${executablePath} (see ${show(puppeteerConfig)}).\n` +
-        "Install it with: apt-get update && apt-get install -y chromium\n" +
-        `${show(mermaidFile)} is up to date; the SVG and PNG were not rendered.`,
-    );
+async function renderDiagrams(): Promise<void> {
+  if (!hasBrowser("chromium")) {
+    console.error(`Rendering the diagram needs Debian's Chromium: ${installHint(["chromium"])}\n${show(mermaidFile)} is up to date; the SVG and PNG were not rendered.`);
     process.exit(1);
   }
-  const render = (input: string, output: string, extra: string[] = []): void => {
-    execFileSync(mmdc, ["-p", puppeteerConfig, "-i", input, "-o", output, "-b", "white", "-q", ...extra], {
-      stdio: "inherit",
-      timeout: 120_000,
-    });
-    console.log(`wrote ${show(output)}`);
-  };
   const stamp = (svg: string, source: string): string => stampSource(svg, relative(outputDir, source), readFileSync(source, "utf8"));
-
-  render(mermaidFile, svgFile);
-  writeFileSync(svgFile, stamp(readFileSync(svgFile, "utf8"), mermaidFile));
-  // mmdc scales the diagram down to the page width (800 px by default): a page as wide as the
-  // diagram keeps the PNG's text at its natural size.
-  const naturalWidth = Number(/<svg[^>]*max-width:\s*([\d.]+)px/.exec(readFileSync(svgFile, "utf8"))?.[1] ?? 0);
-  render(mermaidFile, pngFile, ["-w", String(Math.max(800, Math.ceil(naturalWidth) + 32))]);
-
-  render(overviewMermaidFile, overviewSvgFile);
-  const overview = annotateStates(readFileSync(overviewSvgFile, "utf8"), mermaidStateIds(connectionMachine));
-  writeFileSync(overviewSvgFile, stamp(overview, overviewMermaidFile));
+  const renderer = await startMermaidRenderer();
+  try {
+    const svg = stamp(await renderer.render("connection", readFileSync(mermaidFile, "utf8")), mermaidFile);
+    writeFileSync(svgFile, svg);
+    console.log(`wrote ${show(svgFile)}`);
+    // The PNG at the diagram's natural width, so its text keeps its size.
+    const naturalWidth = Number(/<svg[^>]*max-width:\s*([\d.]+)px/.exec(svg)?.[1] ?? 1200);
+    writeFileSync(pngFile, await renderer.screenshot(svg, Math.ceil(naturalWidth) + 32));
+    console.log(`wrote ${show(pngFile)}`);
+    const overview = annotateStates(await renderer.render("overview", readFileSync(overviewMermaidFile, "utf8")), mermaidStateIds(connectionMachine));
+    writeFileSync(overviewSvgFile, stamp(overview, overviewMermaidFile));
+    console.log(`wrote ${show(overviewSvgFile)}`);
+  } finally {
+    await renderer.close();
+  }
 }

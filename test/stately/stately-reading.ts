@@ -78,7 +78,7 @@ function runningEventKey(node: AnyStateNode, transition: RunningTransition): str
   const eventType: string = transition.eventType;
   const delay = (transition as { delay?: unknown }).delay;
   if (eventType === "") return "always";
-  if (eventType.startsWith("xstate.after.") && delay !== undefined) return `after ${String(delay)}`;
+  if (delay !== undefined) return `after ${String(delay)}`;
   if (eventType === `xstate.done.state.${node.id}`) return "onDone";
   if (eventType.startsWith("xstate.")) throw new Error(`#${node.id}: transitions on ${eventType} are not compared yet`);
   return eventType;

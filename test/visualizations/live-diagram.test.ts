@@ -13,8 +13,8 @@ describe("mermaidStateIds()", () => {
   it("gives the Mermaid id toMermaid() writes for every state, by its path", () => {
     const ids = mermaidStateIds(connectionMachine);
     const text = toMermaid(connectionMachine);
-    expect(ids.get("open.settling")).toBe("open_settling");
-    expect(ids.get("connecting")).toBe("connecting");
+    expect(ids.get("live.open.settling")).toBe("live_open_settling");
+    expect(ids.get("live.connecting")).toBe("live_connecting");
     for (const [path, id] of ids) expect(text, path).toContain(`state "${path.split(".").at(-1)}" as ${id}`);
   });
 });

@@ -12,6 +12,9 @@ const FRONT_MATTER = [
   "  markdownAutoWrap: false",
   "  elk:",
   "    nodePlacementStrategy: NETWORK_SIMPLEX",
+  "    mergeEdges: true",
+  "    considerModelOrder: NODES_AND_EDGES",
+  "    cycleBreakingStrategy: MODEL_ORDER",
   "---",
   "stateDiagram-v2",
 ];
@@ -94,7 +97,7 @@ describe("toMermaid()", () => {
     expect(toMermaid(createToyMachine())).toBe(toMermaid(createToyMachine()));
   });
 
-  it("draws an arrow into a compound state's initial child from outside as an arrow to the compound state", () => {
+  it("draws an arrow to the state a transition targets, inside a compound state too", () => {
     const machine = setup({}).createMachine({
       id: "entry",
       initial: "outside",
@@ -107,7 +110,7 @@ describe("toMermaid()", () => {
       },
     });
     const text = toMermaid(machine);
-    expect(text).toContain("  outside --> box : ENTER\n");
+    expect(text).toContain("  outside --> box_first : ENTER\n");
     expect(text).toContain("  outside --> box_second : JUMP\n");
     expect(text).toContain("  box_second --> box_first : BACK\n");
   });
@@ -242,8 +245,18 @@ describe("visualizations/connection.mmd", () => {
     };
     walk(connectionMachine.root);
     expect(missing).toEqual([]);
-    for (const status of ["connecting", "open", "closing", "closed", "reconnecting", "error", "start", "checkingBudget", "disposed"]) {
-      expect(text).toContain(`state "${status}" as ${status}`);
+    for (const [name, id] of [
+      ["connecting", "live_connecting"],
+      ["open", "live_open"],
+      ["closing", "live_closing"],
+      ["closed", "disconnected_closed"],
+      ["reconnecting", "disconnected_reconnecting"],
+      ["error", "disconnected_error"],
+      ["start", "start"],
+      ["checkingBudget", "checkingBudget"],
+      ["disposed", "disposed"],
+    ]) {
+      expect(text).toContain(`state "${name}" as ${id}`);
     }
   });
 

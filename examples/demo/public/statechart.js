@@ -16,11 +16,22 @@ export function leafPaths(value) {
   return paths.filter((path) => !paths.some((other) => other.startsWith(`${path}.`)));
 }
 
-/** `xstate.after.backoff.connection.reconnecting` → `after backoff`; `xstate.init` → `start`. */
-export function eventLabel(type) {
+/** Each delayed event of a machine, by its delay's name, read from the state nodes' `after`. */
+export function delayNamesOf(machine) {
+  const names = new Map();
+  const visit = (node) => {
+    for (const transition of node.after) names.set(transition.eventType, String(transition.delay));
+    Object.values(node.states).forEach(visit);
+  };
+  visit(machine.root);
+  return names;
+}
+
+/** A delayed event → `after backoff`; `xstate.init` → `start`; any other event by its type. */
+export function eventLabel(type, delayNames) {
   if (type === "xstate.init") return "start";
-  const delayed = /^xstate\.after\.([^.]+)\./.exec(type);
-  return delayed ? `after ${delayed[1]}` : type;
+  const delay = delayNames.get(type);
+  return delay === undefined ? type : `after ${delay}`;
 }
 
 /**
@@ -30,6 +41,7 @@ export function eventLabel(type) {
 export function createStatechartView({ container, stateOutput, trail, trailLimit = 12 }) {
   let svg = null;
   let shownValue = null;
+  let delayNames = new Map();
 
   /** Highlights the states of `value` and returns the leaves the diagram now shows as current. */
   function highlight(value) {
@@ -53,7 +65,7 @@ export function createStatechartView({ container, stateOutput, trail, trailLimit
     item.dataset.event = eventType;
     const event = document.createElement("span");
     event.className = "event";
-    event.textContent = `${eventLabel(eventType)} → `;
+    event.textContent = `${eventLabel(eventType, delayNames)} → `;
     const state = document.createElement("strong");
     state.textContent = states.join(", ");
     item.append(event, state);
@@ -74,7 +86,8 @@ export function createStatechartView({ container, stateOutput, trail, trailLimit
       // Snapshots of the store's machine actor only (the root of its actor system).
       if (inspectionEvent.type !== "@xstate.snapshot") return;
       if (inspectionEvent.actorRef.sessionId !== inspectionEvent.rootId) return;
-      const { value } = inspectionEvent.snapshot;
+      const { value, machine } = inspectionEvent.snapshot;
+      if (delayNames.size === 0) delayNames = delayNamesOf(machine);
       const key = JSON.stringify(value);
       if (key === shownValue) return;
       shownValue = key;
