@@ -1,11 +1,9 @@
 // Runs the scenarios in this process (Node or Bun) against the built package, with the WebSocket
 // client named by the CLIENT variable, and prints the results as one JSON line prefixed "RESULTS ".
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const { PACKAGE_DIR, SERVER_URL, WS_URL, CLIENT = "global", ONLY, DROP_END_WAIT_MS, REFUSED_UPGRADE_CLOSES } = process.env;
+const { PACKAGE_DIR, SERVER_URL, WS_URL, CLIENT = "global", ONLY, DROP_END_WAIT_MS } = process.env;
 if (!PACKAGE_DIR || !SERVER_URL || !WS_URL) {
   process.stderr.write("node-runner: PACKAGE_DIR, SERVER_URL and WS_URL are required\n");
   process.exit(2);
@@ -23,19 +21,11 @@ async function clientClass() {
 }
 
 const entryPath = join(PACKAGE_DIR, "dist/index.js");
-const entry = pathToFileURL(entryPath).href;
-const { SocketStore, isSocketStoreError } = await import(entry);
+const { SocketStore, isSocketStoreError } = await import(pathToFileURL(entryPath).href);
 const { runScenarios } = await import(new URL("../../test/runtimes/scenarios.mjs", import.meta.url).href);
-// The connect-timeout recipe as the server serves it (types stripped), imported from a file.
-const recipeDir = mkdtempSync(join(tmpdir(), "socket-store-recipe-"));
-const recipePath = join(recipeDir, "connect-timeout.mjs");
-writeFileSync(recipePath, await (await fetch(`${SERVER_URL}/recipes/connect-timeout.js`)).text());
-const { withConnectTimeout } = await import(pathToFileURL(recipePath).href);
-rmSync(recipeDir, { recursive: true, force: true });
 const results = await runScenarios({
   SocketStore,
   isSocketStoreError,
-  withConnectTimeout,
   WebSocket: await clientClass(),
   serverUrl: SERVER_URL,
   wsUrl: WS_URL,
@@ -43,7 +33,6 @@ const results = await runScenarios({
   packageUrlPart: entryPath,
   only: ONLY ? ONLY.split(",") : undefined,
   dropEndWaitMs: DROP_END_WAIT_MS ? Number(DROP_END_WAIT_MS) : undefined,
-  refusedUpgradeCloses: REFUSED_UPGRADE_CLOSES !== "0",
 });
 const runtime = typeof Bun !== "undefined" ? `Bun ${Bun.version}` : `Node ${process.version}`;
 process.stdout.write(`RESULTS ${JSON.stringify({ runtime, results, uncaught })}\n`);

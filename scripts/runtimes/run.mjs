@@ -1,9 +1,10 @@
 // Runs the runtime scenarios (test/runtimes/scenarios.mjs) against the built package on every
-// runtime it claims, each with its own WebSocket client, against a ws server on 127.0.0.1 run here.
-// Prints a table runtime × scenario, writes it into README.md and (with what the runtimes' sockets
-// did underneath) into docs/runtimes.md, and exits 1 if anything failed.
+// runtime it claims, each with its own WebSocket client, against the fault server on 127.0.0.1 run
+// here. Prints a table runtime × scenario and what the runtimes' sockets did underneath, and exits
+// 1 if anything failed. With --write (a full run only) it also writes the table into README.md
+// and both into docs/runtimes.md; it never writes otherwise.
 //
-//   node scripts/runtimes/run.mjs [--package-dir DIR] [--runtimes id,id] [--scenarios a,b] [--no-docs]
+//   node scripts/runtimes/run.mjs [--package-dir DIR] [--runtimes id,id] [--scenarios a,b] [--write]
 //
 // The package directory must hold dist/index.js (built) and resolve `xstate` from its node_modules.
 // Node 22/24 and Bun come from the npm registry as packages with their binaries inside, installed
@@ -14,14 +15,13 @@ import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BROWSERS, browserVersion, hasBrowser, installHint, launchBrowser } from "../../test/support/browsers.mjs";
+import { ENDED_BY, SCENARIOS } from "../../test/runtimes/scenarios.mjs";
 import { projectRoot, startScenarioServer } from "./server.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-const CHROMIUM = "/usr/bin/chromium";
-const FIREFOX = "/usr/bin/firefox-esr";
-const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 /** A runtime that has not reported after this long is stopped and counted as failed. */
 const RUNTIME_TIMEOUT_MS = 180_000;
 
@@ -32,13 +32,13 @@ const PINNED = {
 };
 
 function parseArgs(argv) {
-  const args = { packageDir: process.env.SOCKET_STORE_PACKAGE_DIR || projectRoot, runtimes: null, scenarios: null, docs: true };
+  const args = { packageDir: process.env.SOCKET_STORE_PACKAGE_DIR || projectRoot, runtimes: null, scenarios: null, write: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--package-dir") args.packageDir = resolve(argv[++i]);
     else if (arg === "--runtimes") args.runtimes = argv[++i].split(",");
     else if (arg === "--scenarios") args.scenarios = argv[++i];
-    else if (arg === "--no-docs") args.docs = false;
+    else if (arg === "--write") args.write = true;
     else throw new Error(`unknown argument ${arg}`);
   }
   return args;
@@ -79,7 +79,6 @@ function runProcess(binary, client, server, options) {
         WS_URL: server.wsUrl,
         CLIENT: client,
         ONLY: options.scenarios ?? "",
-        REFUSED_UPGRADE_CLOSES: options.refusedUpgradeCloses === false ? "0" : "1",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -103,29 +102,16 @@ async function runBrowser(kind, server, options) {
   const params = new URLSearchParams();
   if (options.scenarios) params.set("only", options.scenarios);
   if (process.env.DROP_END_WAIT_MS) params.set("dropEndWaitMs", process.env.DROP_END_WAIT_MS);
-  if (options.refusedUpgradeCloses === false) params.set("refusedUpgradeCloses", "0");
   const query = params.size > 0 ? `?${params}` : "";
-  const url = `${server.baseUrl}/page.html${query}`;
   let browser;
   try {
-    if (kind === "chromium") {
-      const { chromium } = await import("playwright-core");
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
-      const page = await browser.newPage();
-      page.on("console", (message) => consoleLines.push(message.text()));
-      page.on("pageerror", (error) => consoleLines.push(error.message));
-      await page.goto(url);
-      await page.waitForFunction(() => window.__results, null, { timeout: RUNTIME_TIMEOUT_MS, polling: 100 });
-      return { ...(await page.evaluate(() => window.__results)), version: `Chromium ${browser.version()}`, consoleLines };
-    }
-    const { default: puppeteer } = await import("puppeteer-core");
-    browser = await puppeteer.launch({ browser: "firefox", executablePath: FIREFOX, protocol: "webDriverBiDi", headless: true });
+    browser = await launchBrowser(kind);
     const page = await browser.newPage();
     page.on("console", (message) => consoleLines.push(message.text()));
     page.on("pageerror", (error) => consoleLines.push(error.message));
-    await page.goto(url);
+    await page.goto(`${server.baseUrl}/page.html${query}`);
     await page.waitForFunction(() => window.__results, { timeout: RUNTIME_TIMEOUT_MS, polling: 100 });
-    return { ...(await page.evaluate(() => window.__results)), version: (await browser.version()).replace(/^firefox\//, "Firefox "), consoleLines };
+    return { ...(await page.evaluate(() => window.__results)), version: await browserVersion(browser), consoleLines };
   } catch (error) {
     return { results: [], uncaught: [`${kind} run failed: ${error?.message ?? error}`], consoleLines };
   } finally {
@@ -139,8 +125,8 @@ function runtimeList() {
   return [
     { id: "node20-ws", label: `Node ${process.versions.node}`, client: `ws ${packageVersion("ws")}`, run: (s, o) => runProcess(process.execPath, "ws", s, o) },
     { id: "node20-undici", label: `Node ${process.versions.node}`, client: `undici ${packageVersion("undici")} (npm)`, run: (s, o) => runProcess(process.execPath, "undici", s, o) },
-    { id: "node22", label: "Node", client: "global WebSocket", binary: () => pinnedBinary("node22"), undici: true },
-    { id: "node24", label: "Node", client: "global WebSocket", binary: () => pinnedBinary("node24"), undici: true },
+    { id: "node22", label: "Node", client: "global WebSocket", binary: () => pinnedBinary("node22") },
+    { id: "node24", label: "Node", client: "global WebSocket", binary: () => pinnedBinary("node24") },
     { id: "bun", label: "Bun", client: "global WebSocket", binary: () => pinnedBinary("bun") },
     { id: "chromium", label: "Chromium", client: "page WebSocket", browser: "chromium" },
     { id: "firefox", label: "Firefox ESR", client: "page WebSocket", browser: "firefox" },
@@ -164,74 +150,64 @@ function prepare(runtime) {
   runtime.run = (server, options) => runProcess(binary, "global", server, options);
 }
 
-const SCENARIO_NAMES = {
-  a: "open → message → topic",
-  b: "server terminate → reconnecting → open",
-  c: "close 4401 declined → closed",
-  d: "refused upgrade + connect timeout → maxAttempts → error",
-  e: "close() in backoff → nothing pending",
-  f: "drop() on a silent connection",
-  g: "send() before open → ERR_SOCKET_NOT_OPEN",
-  h: "dispose → nothing left",
-  i: "upgrade never answered + connect timeout (drop()) → error",
-};
-
-/**
- * What a runtime's WebSocket is known to do differently from the WHATWG standard, declared here
- * and checked by the scenarios (a runtime that stops doing it fails the run, so the note cannot
- * go stale). The package behaves the same on every runtime; a footnote under the table says
- * what the runtime did instead.
- */
-const RUNTIME_FACTS = {
-  node22: {
-    refusedUpgradeCloses: false,
-    d: "Node 22's global WebSocket (undici 6.29.1) fires `error` and never `close` after a refused upgrade, so each refused attempt was ended by the connect timeout (as the scenario checks); on the other runtimes the runtime's own close ended it within milliseconds.",
-  },
-};
-
-const footnoteOf = (row, id) => RUNTIME_FACTS[row.id]?.[id];
-
-const SUPERSCRIPTS = ["¹", "²", "³", "⁴", "⁵"];
-
-/** The footnotes of the cells shown, in table order. */
-function footnotesOf(rows, scenarioIds) {
-  const notes = [];
-  for (const row of rows) for (const id of scenarioIds) if (footnoteOf(row, id) && row.results.some((entry) => entry.id === id)) notes.push(footnoteOf(row, id));
-  return [...new Set(notes)];
-}
-
-function table(rows, scenarioIds, footnotes = footnotesOf(rows, scenarioIds)) {
+function table(rows, scenarioIds) {
   const header = `| Runtime | WebSocket client | ${scenarioIds.join(" | ")} |`;
   const rule = `|---|---|${scenarioIds.map(() => ":-:").join("|")}|`;
   const lines = rows.map((row) => {
     const cells = scenarioIds.map((id) => {
       const result = row.results.find((entry) => entry.id === id);
       if (!result) return "✗ (no result)";
-      if (!result.ok) return "✗";
-      const note = footnotes.indexOf(footnoteOf(row, id));
-      return note === -1 ? "✓" : `✓${SUPERSCRIPTS[note]}`;
+      return result.ok ? "✓" : "✗";
     });
     return `| ${row.label} | ${row.client} | ${cells.join(" | ")} |`;
   });
   return [header, rule, ...lines].join("\n");
 }
 
+/** `["runtime close", "runtime close", "runtime close"]` → `runtime close ×3`. */
+function countedRules(rules) {
+  const counts = new Map();
+  for (const rule of rules) counts.set(rule, (counts.get(rule) ?? 0) + 1);
+  return [...counts].map(([rule, count]) => `${rule} ×${count}`).join(", ");
+}
+
+/** Who ended each attempt of the two outages whose attempts fail: scenario d (refused) and i (never answered). */
+function boundedTime(rows) {
+  const lines = [
+    "| Runtime | refused upgrade (d): what ended each attempt | (d): readyState at the `error` | (d): refused server → `error` (bound) | (d): each attempt | upgrade never answered (i): what ended each attempt | (i): each attempt |",
+    "|---|---|:-:|---|---|---|---|",
+  ];
+  for (const row of rows) {
+    const result = (id) => row.results.find((entry) => entry.id === id);
+    const d = result("d");
+    const i = result("i");
+    const dEnded = d?.details?.endedBy ? countedRules(d.details.endedBy) : "–";
+    const readyStates = d?.details?.readyStateAtError ? d.details.readyStateAtError.join(", ") : "–";
+    const toError = d?.details?.msToError === undefined ? "–" : `${d.details.msToError} ms (${d.details.boundMs} ms)`;
+    const dAttempts = d?.details?.msPerAttempt ? d.details.msPerAttempt.map((ms) => `${ms} ms`).join(", ") : "–";
+    const iEnded = i?.ok ? `${ENDED_BY.connectTimeout} ×${i.details.msPerAttempt.length}` : "–";
+    const iAttempts = i?.details?.msPerAttempt ? i.details.msPerAttempt.map((ms) => `${ms} ms`).join(", ") : "–";
+    lines.push(`| ${row.label} · ${row.client} | ${dEnded} | ${readyStates} | ${toError} | ${dAttempts} | ${iEnded} | ${iAttempts} |`);
+  }
+  return lines.join("\n");
+}
+
 function observations(rows) {
   const lines = [
-    "| Runtime | refused upgrade (d): upgrade requests per socket; ERR_SOCKET_ERROR reported; close codes | (d): longest refused attempt; attempts ended by the connect timeout | upgrade never answered (i): abandoned handshakes whose TCP the client ended | drop() (f): how the server saw the dropped connection end | browser console lines naming the socket URL |",
-    "|---|---|---|:-:|---|:-:|",
+    "| Runtime | refused upgrade (d): upgrade requests per socket; ERR_SOCKET_ERROR reported; close codes | upgrade never answered (i): abandoned handshakes whose TCP the client ended | drop() (f): how the server saw the dropped connection end | browser console lines naming the socket URL |",
+    "|---|---|:-:|---|:-:|",
   ];
   for (const row of rows) {
     const result = (id) => row.results.find((entry) => entry.id === id);
     const d = result("d")?.details ?? {};
     const f = result("f")?.details ?? {};
     const i = result("i")?.details ?? {};
-    const refused = d.requestsPerRefusedSocket === undefined ? "–" : `${d.requestsPerRefusedSocket}; ${d.socketErrors} over 4 sockets (1 terminated, 3 refused); ${(d.refusedCloses ?? []).join(", ")}`;
-    const timeouts = d.attemptsEndedByTimeout === undefined ? "–" : `${d.longestRefusedAttemptMs} ms; ${d.attemptsEndedByTimeout} of 3`;
+    const sockets = (d.endedBy?.length ?? 0) + 1;
+    const refused = d.requestsPerRefusedSocket === undefined ? "–" : `${d.requestsPerRefusedSocket}; ${d.socketErrors} over ${sockets} sockets (1 terminated, ${sockets - 1} refused); ${(d.refusedCloses ?? []).join(", ")}`;
     const hung = i.hungEnded === undefined ? "–" : `${i.hungEnded}${i.hungEnded.split("/")[0] === i.hungEnded.split("/")[1] ? "" : ` within ${(i.dropEndWaitMs ?? 0) / 1000} s`}`;
     const drop = f.dropEndedBy === undefined ? "–" : f.dropEndedBy === "TCP end" ? `TCP end after ${f.tcpEndMs} ms (terminate())` : `close frame at once; TCP ${f.tcpEndMs === null ? `still open ${(f.dropEndWaitMs ?? 0) / 1000} s later (closing handshake pending)` : `ended after ${f.tcpEndMs} ms`}`;
     const urlLines = row.consoleLines ? String(row.consoleLines.filter((line) => line.includes("secret-token")).length) : "–";
-    lines.push(`| ${row.label} · ${row.client} | ${refused} | ${timeouts} | ${hung} | ${drop} | ${urlLines} |`);
+    lines.push(`| ${row.label} · ${row.client} | ${refused} | ${hung} | ${drop} | ${urlLines} |`);
   }
   return lines.join("\n");
 }
@@ -252,6 +228,10 @@ function writeBetweenMarkers(file, generated) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  if (options.write && (options.runtimes || options.scenarios)) {
+    process.stderr.write("runtimes: --write needs a full run (no --runtimes, no --scenarios)\n");
+    process.exit(2);
+  }
   const entry = join(options.packageDir, "dist/index.js");
   if (!existsSync(entry)) {
     process.stderr.write(`runtimes: ${entry} is missing: build the package first (npx tsup)\n`);
@@ -266,21 +246,26 @@ async function main() {
   }
   let runtimes = runtimeList();
   if (options.runtimes) runtimes = runtimes.filter((runtime) => options.runtimes.includes(runtime.id));
-  const missing = runtimes.filter((runtime) => runtime.browser).map((runtime) => (runtime.browser === "chromium" ? CHROMIUM : FIREFOX)).filter((path) => !existsSync(path));
+  const missing = [...new Set(runtimes.filter((runtime) => runtime.browser && !hasBrowser(runtime.browser)).map((runtime) => runtime.browser))];
   if (missing.length > 0) {
-    process.stderr.write(`runtimes: ${missing.join(" and ")} missing. Install Debian's browsers: apt-get install -y --no-install-recommends chromium firefox-esr\n`);
+    process.stderr.write(`runtimes: ${missing.map((kind) => BROWSERS[kind].executablePath).join(" and ")} missing. Install Debian's browsers: ${installHint(missing)}\n`);
     process.exit(1);
   }
   for (const runtime of runtimes) prepare(runtime);
 
-  const scenarioIds = options.scenarios ? options.scenarios.split(",") : Object.keys(SCENARIO_NAMES);
+  const scenarioIds = options.scenarios ? options.scenarios.split(",") : SCENARIOS.map((scenario) => scenario.id);
+  const unknown = scenarioIds.filter((id) => !SCENARIOS.some((scenario) => scenario.id === id));
+  if (unknown.length > 0) {
+    process.stderr.write(`runtimes: no scenario ${unknown.join(", ")} (there are ${SCENARIOS.map((scenario) => scenario.id).join(", ")})\n`);
+    process.exit(2);
+  }
   const rows = [];
   for (const runtime of runtimes) {
     const started = Date.now();
     const server = await startScenarioServer({ packageDir: options.packageDir, xstateDistDir });
     let outcome;
     try {
-      outcome = await runtime.run(server, { ...options, refusedUpgradeCloses: RUNTIME_FACTS[runtime.id]?.refusedUpgradeCloses });
+      outcome = await runtime.run(server, options);
     } finally {
       await server.close();
     }
@@ -303,8 +288,7 @@ async function main() {
     failed += row.uncaught.length;
   }
   const date = new Date().toISOString().slice(0, 10);
-  const legend = scenarioIds.map((id) => `${id}: ${SCENARIO_NAMES[id]}`).join(" · ");
-  const footnotes = footnotesOf(rows, scenarioIds).map((note, index) => `${SUPERSCRIPTS[index]} ${note}`);
+  const legend = SCENARIOS.filter((scenario) => scenarioIds.includes(scenario.id)).map((scenario) => `${scenario.id}: ${scenario.label}`).join(" · ");
   const summary = [
     `Run on ${date}, Linux x64, against a \`ws\` ${packageVersion("ws")} server on 127.0.0.1 run by Node ${process.versions.node}; package built from this checkout (\`dist/index.js\`, xstate ${JSON.parse(readFileSync(join(xstateDistDir, "../package.json"), "utf8")).version}).`,
     "",
@@ -312,12 +296,19 @@ async function main() {
     "",
     legend,
     "",
-    ...footnotes.flatMap((note) => [note, ""]),
     `**${passed} passed, ${failed} failed.**`,
   ].join("\n");
-  const details = ["What the runtimes' sockets did underneath, recorded by the same run:", "", observations(rows)].join("\n");
+  const details = [
+    "What ended each failed attempt, and how long the outages took, in the same run:",
+    "",
+    boundedTime(rows),
+    "",
+    "What the runtimes' sockets did underneath:",
+    "",
+    observations(rows),
+  ].join("\n");
   process.stdout.write(`\n${summary}\n\n${details}\n\n`);
-  if (options.docs && !options.runtimes && !options.scenarios) {
+  if (options.write) {
     process.stdout.write(`written to ${writeBetweenMarkers("README.md", summary)}\n`);
     process.stdout.write(`written to ${writeBetweenMarkers("docs/runtimes.md", `${summary}\n\n${details}`)}\n`);
   }

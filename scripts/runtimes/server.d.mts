@@ -19,6 +19,3 @@ export interface ScenarioServer {
 }
 
 export function startScenarioServer(options: { packageDir: string; xstateDistDir: string }): Promise<ScenarioServer>;
-
-/** examples/recipes/connect-timeout.ts with its types stripped: the module the runtimes import. */
-export function connectTimeoutRecipeSource(): Promise<string>;

@@ -7,13 +7,20 @@ export interface ScenarioResult {
   details: Record<string, unknown>;
 }
 
-export const SCENARIOS: ReadonlyArray<readonly [id: string, name: string]>;
+/** The runtime scenarios, in table order: `name` says what each checks, `label` is its legend under the table. */
+export const SCENARIOS: ReadonlyArray<{ readonly id: string; readonly name: string; readonly label: string }>;
+
+/** How a refused attempt ended (scenario d's `details.endedBy`). */
+export const ENDED_BY: Readonly<{
+  runtimeClose: "runtime close";
+  errorWithoutClose: "error without close";
+  connectTimeout: "connect timeout";
+  unknown: "unknown";
+}>;
 
 export function runScenarios(options: {
   SocketStore: unknown;
   isSocketStoreError: (value: unknown) => boolean;
-  /** The connect-timeout recipe (examples/recipes/connect-timeout.ts). */
-  withConnectTimeout: (store: any, options: { timeoutMs: number; reason?: string }) => () => void;
   WebSocket: unknown;
   serverUrl: string;
   wsUrl: string;
@@ -21,8 +28,6 @@ export function runScenarios(options: {
   only?: string[];
   dropEndWaitMs?: number;
   waitMs?: number;
-  /** What the runtime's WebSocket is declared to do after a refused upgrade: fire `close` (default) or never. */
-  refusedUpgradeCloses?: boolean;
-  /** Scenario d's connect timeout, 4000 ms by default. */
-  refusalTimeoutMs?: number;
+  /** Scenario d: how long one refused attempt may take to fail at most (2000 ms by default). */
+  refusalAllowanceMs?: number;
 }): Promise<ScenarioResult[]>;

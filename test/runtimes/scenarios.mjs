@@ -1,81 +1,117 @@
-// Runtime-neutral scenarios for the built socket-store package. Plain ESM with no imports: the
-// same file runs in Node, Bun and browser pages. Each runtime hands in the package's exports,
-// its own WebSocket class, the connect-timeout recipe (examples/recipes/connect-timeout.ts with its
-// types stripped) and the URL of the scenario server (scripts/runtimes/server.mjs), whose control
-// API (fetch) triggers faults and reports what the server saw.
+// Runtime-neutral scenarios for the built socket-store package. Plain ESM: the same file runs in
+// Node, Bun and browser pages (its one import, the listener ledger, is served beside it). Each
+// runtime hands in the package's exports, its own WebSocket class and the URL of the scenario
+// server (scripts/runtimes/server.mjs), whose control API (fetch) triggers faults and reports what
+// the server saw. This is the one list of runtime scenarios: the runner, its table and the docs
+// read it from here.
+import { trackListeners } from "../support/listeners.mjs";
 
 const realSetTimeout = globalThis.setTimeout.bind(globalThis);
+const now = () => performance.now();
 
 /** By default, how long any single wait may take before the scenario reports what it saw instead. */
 const WAIT_MS = 8_000;
 /** By default, how long the server waits to see the TCP connection of a dropped socket end before ending it itself. */
 const DROP_END_WAIT_MS = 2_000;
-/** The connect timeout of scenario d: far above the few hundred ms any runtime here takes to report a refused upgrade. */
-const REFUSAL_TIMEOUT_MS = 4_000;
-/** The connect timeout of scenario i, against a host that never answers the upgrade. */
+/**
+ * Scenario d: how long one refused attempt may take to fail, at most. Generous (the runtimes here
+ * take a few to a few hundred ms) and far below the 10 s default connect timeout, so that an
+ * outage reaching `error` within the bound proves the runtime's close or the store's
+ * error-without-close rule ended every attempt, not the timeout.
+ */
+const REFUSAL_ALLOWANCE_MS = 2_000;
+/** Scenario i's connect timeout, against a host that never answers the upgrade. */
 const HANG_TIMEOUT_MS = 500;
+/** Timers never fire early, but browsers coarsen clocks: how far below a timeout a measured attempt may seem to end. */
+const CLOCK_PRECISION_MS = 20;
 
 const sleep = (ms) => new Promise((wake) => realSetTimeout(wake, ms));
 
+/** The scenarios, in table order: `name` says what each checks, `label` is its legend under the table. */
 export const SCENARIOS = [
-  ["a", "open → message → topic"],
-  ["b", "server terminate → reconnecting → open again"],
-  ["c", "server close 4401, retryOnClose declines → closed"],
-  ["d", "refused upgrade (401), under a connect timeout → maxAttempts replacements → error"],
-  ["e", "close() during backoff → nothing pending"],
-  ["f", "drop() on a silent connection → reconnecting at once, fresh connection"],
-  ["g", "send() before open → ERR_SOCKET_NOT_OPEN"],
-  ["h", "dispose → no listener, timer or socket left"],
-  ["i", "upgrade never answered, connect timeout built on drop() → maxAttempts → error"],
+  { id: "a", name: "open → message → topic", label: "open → message → topic" },
+  { id: "b", name: "server terminate → reconnecting → open again", label: "server terminate → reconnecting → open" },
+  { id: "c", name: "server close 4401, retryOnClose declines → closed", label: "close 4401 declined → closed" },
+  { id: "d", name: "refused upgrade (401), default options → maxAttempts replacements → error in bounded time", label: "refused upgrades → error in bounded time" },
+  { id: "e", name: "close() during backoff → nothing pending", label: "close() in backoff → nothing pending" },
+  { id: "f", name: "drop() on a silent connection → reconnecting at once, fresh connection", label: "drop() on a silent connection" },
+  { id: "g", name: "send() before open → ERR_SOCKET_NOT_OPEN", label: "send() before open → ERR_SOCKET_NOT_OPEN" },
+  { id: "h", name: "dispose → no listener, timer or socket left", label: "dispose → nothing left" },
+  { id: "i", name: "upgrade never answered, connectTimeoutMs 500 → ERR_CONNECT_TIMEOUT per attempt → error", label: "upgrade never answered → connect timeout → error" },
 ];
 
+/** How a refused attempt ended (scenario d). */
+export const ENDED_BY = Object.freeze({
+  runtimeClose: "runtime close",
+  errorWithoutClose: "error without close",
+  connectTimeout: "connect timeout",
+  unknown: "unknown",
+});
+
 /**
- * Wraps a WebSocket class so the scenarios can count what the package does with it: instances
+ * Wraps a WebSocket class so the scenarios can see what the package does with it: instances
  * created (the default replacement uses `new previous.constructor(...)`, so replacements are
- * counted too), listeners added and not removed, and `send()` calls.
+ * counted too), listeners added and not removed, `send()` calls, the `close()`/`terminate()` calls
+ * that reached the socket, and what the runtime's socket itself fired (`error` with its
+ * readyState then, `close`), seen through listeners of its own that are not counted.
  */
 function countingClass(Base) {
   const instances = [];
-  const live = new WeakMap();
-  const sends = new WeakMap();
-  const key = (type, listener, options) => {
-    const capture = typeof options === "boolean" ? options : Boolean(options && options.capture);
-    return { type, listener, capture };
-  };
+  const records = new WeakMap();
+  const recordOf = (socket) => records.get(socket);
   class CountingWebSocket extends Base {
     constructor(...args) {
       super(...args);
+      const record = { listeners: trackListeners(this), sends: 0, errors: [], runtimeCloseAt: null, endCalls: [] };
+      records.set(this, record);
       instances.push(this);
-      live.set(this, []);
-      sends.set(this, 0);
-    }
-    addEventListener(type, listener, options) {
-      const entries = live.get(this);
-      const wanted = key(type, listener, options);
-      if (entries && listener && !entries.some((e) => e.type === wanted.type && e.listener === listener && e.capture === wanted.capture)) entries.push(wanted);
-      return super.addEventListener(type, listener, options);
-    }
-    removeEventListener(type, listener, options) {
-      const entries = live.get(this);
-      const wanted = key(type, listener, options);
-      if (entries) {
-        const index = entries.findIndex((e) => e.type === wanted.type && e.listener === listener && e.capture === wanted.capture);
-        if (index !== -1) entries.splice(index, 1);
-      }
-      return super.removeEventListener(type, listener, options);
+      super.addEventListener("error", () => record.errors.push({ at: now(), readyState: this.readyState }));
+      super.addEventListener("close", () => (record.runtimeCloseAt ??= now()));
     }
     send(data) {
-      sends.set(this, (sends.get(this) ?? 0) + 1);
+      recordOf(this).sends += 1;
       return super.send(data);
     }
+    close(...args) {
+      recordOf(this)?.endCalls.push({ method: "close", at: now(), readyState: this.readyState });
+      return super.close(...args);
+    }
+  }
+  // Only where the runtime's socket has terminate() (ws): the store calls it when it exists.
+  const terminate = Base.prototype.terminate;
+  if (typeof terminate === "function") {
+    Object.defineProperty(CountingWebSocket.prototype, "terminate", {
+      configurable: true,
+      writable: true,
+      value: function countedTerminate(...args) {
+        recordOf(this)?.endCalls.push({ method: "terminate", at: now(), readyState: this.readyState });
+        return terminate.apply(this, args);
+      },
+    });
   }
   return {
     Class: CountingWebSocket,
     instances,
-    listenersOf: (socket) => (live.get(socket) ?? []).map((entry) => entry.type),
-    liveListeners: () => instances.reduce((sum, socket) => sum + (live.get(socket)?.length ?? 0), 0),
-    sendsOf: (socket) => sends.get(socket) ?? 0,
+    recordOf,
+    listenersOf: (socket) => recordOf(socket)?.listeners.types() ?? [],
+    liveListeners: () => instances.reduce((sum, socket) => sum + recordOf(socket).listeners.count(), 0),
+    sendsOf: (socket) => recordOf(socket)?.sends ?? 0,
   };
+}
+
+/**
+ * Which rule ended one refused attempt: the connect timeout when the store reported
+ * ERR_CONNECT_TIMEOUT while observing it; the error-without-close rule when the store closed or
+ * terminated it while it was still CONNECTING after its `error`, before the runtime fired any
+ * `close`; the runtime's own close when that came first.
+ */
+function endedBy(record, timedOut) {
+  if (timedOut) return ENDED_BY.connectTimeout;
+  const firstError = record.errors[0];
+  const storeEnd = record.endCalls.find((call) => call.readyState === 0 && firstError !== undefined && call.at >= firstError.at && (record.runtimeCloseAt === null || call.at <= record.runtimeCloseAt));
+  if (storeEnd && firstError.readyState === 0) return ENDED_BY.errorWithoutClose;
+  if (record.runtimeCloseAt !== null && !storeEnd) return ENDED_BY.runtimeClose;
+  return ENDED_BY.unknown;
 }
 
 /**
@@ -153,15 +189,10 @@ function sameJson(actual, expected) {
 
 /**
  * Runs every scenario (or those in `only`) and returns one result per scenario.
- *
- * `refusedUpgradeCloses` is what the runtime's WebSocket is declared to do after a refused
- * upgrade: fire `close` (true, as the WHATWG standard requires) or never (false). Scenario d
- * checks that the runtime did what is declared, so a runtime that changes is noticed.
- * @param {{ SocketStore: any, isSocketStoreError: (value: unknown) => boolean, withConnectTimeout: (store: any, options: { timeoutMs: number, reason?: string }) => () => void,
- *   WebSocket: any, serverUrl: string, wsUrl: string, packageUrlPart: string, only?: string[], dropEndWaitMs?: number, waitMs?: number,
- *   refusedUpgradeCloses?: boolean, refusalTimeoutMs?: number }} options
+ * @param {{ SocketStore: any, isSocketStoreError: (value: unknown) => boolean, WebSocket: any, serverUrl: string, wsUrl: string, packageUrlPart: string,
+ *   only?: string[], dropEndWaitMs?: number, waitMs?: number, refusalAllowanceMs?: number }} options
  */
-export async function runScenarios({ SocketStore, isSocketStoreError, withConnectTimeout, WebSocket, serverUrl, wsUrl, packageUrlPart, only, dropEndWaitMs = DROP_END_WAIT_MS, waitMs = WAIT_MS, refusedUpgradeCloses = true, refusalTimeoutMs = REFUSAL_TIMEOUT_MS }) {
+export async function runScenarios({ SocketStore, isSocketStoreError, WebSocket, serverUrl, wsUrl, packageUrlPart, only, dropEndWaitMs = DROP_END_WAIT_MS, waitMs = WAIT_MS, refusalAllowanceMs = REFUSAL_ALLOWANCE_MS }) {
   async function control(action, params = {}) {
     const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
     const response = await fetch(`${serverUrl}/control/${action}${query ? `?${query}` : ""}`);
@@ -169,7 +200,7 @@ export async function runScenarios({ SocketStore, isSocketStoreError, withConnec
   }
 
   const results = [];
-  for (const [id, name] of SCENARIOS) {
+  for (const { id, name } of SCENARIOS) {
     if (only && !only.includes(id)) continue;
     const failures = [];
     const details = {};
@@ -186,7 +217,27 @@ export async function runScenarios({ SocketStore, isSocketStoreError, withConnec
     /** A store over a counted socket, with everything it reported. */
     function observe(options = {}, handlers = {}) {
       const socket = new counting.Class(wsUrl);
-      const seen = { statuses: [], attempts: [], errors: [], socketErrorStatuses: [], closes: [], closeReasons: [], connectingMs: [], messages: 0, afterDispose: 0, disposed: false };
+      const seen = {
+        statuses: [],
+        attempts: [],
+        /** When each status was entered (performance.now()). */
+        statusAt: [],
+        errors: [],
+        /** The socket the store observed when it reported each error. */
+        errorSockets: [],
+        /** The code of each new lastError the snapshot showed. */
+        lastErrorCodes: [],
+        socketErrorStatuses: [],
+        closes: [],
+        closeReasons: [],
+        /** How many errors had been reported when each close was. */
+        errorsAtClose: [],
+        connectingMs: [],
+        messages: 0,
+        afterDispose: 0,
+        disposed: false,
+      };
+      let lastError = null;
       const note = () => {
         if (seen.disposed) seen.afterDispose += 1;
       };
@@ -208,23 +259,26 @@ export async function runScenarios({ SocketStore, isSocketStoreError, withConnec
           onStatusChange(next) {
             note();
             // How long each connecting phase lasted (the original socket's included).
-            if (next.status === "connecting") connectingSince ??= Date.now();
+            if (next.status === "connecting") connectingSince ??= now();
             else if (connectingSince !== null) {
-              seen.connectingMs.push(Date.now() - connectingSince);
+              seen.connectingMs.push(now() - connectingSince);
               connectingSince = null;
             }
             seen.statuses.push(next.status);
             seen.attempts.push(next.attempt);
+            seen.statusAt.push(now());
           },
           onError(error) {
             note();
             seen.errors.push(error.code);
+            seen.errorSockets.push(store?.socket);
             if (error.code === "ERR_SOCKET_ERROR") seen.socketErrorStatuses.push(store?.status);
           },
           onClose(event) {
             note();
             seen.closes.push(event.code);
             seen.closeReasons.push(event.reason);
+            seen.errorsAtClose.push(seen.errors.length);
           },
           ...handlers,
         },
@@ -232,8 +286,16 @@ export async function runScenarios({ SocketStore, isSocketStoreError, withConnec
       );
       seen.statuses.push(store.status);
       seen.attempts.push(store.getSnapshot().attempt);
-      if (store.status === "connecting") connectingSince = Date.now();
-      store.subscribe(note);
+      seen.statusAt.push(now());
+      if (store.status === "connecting") connectingSince = now();
+      store.subscribe(() => {
+        note();
+        const snapshot = store.getSnapshot();
+        if (snapshot.lastError !== lastError) {
+          lastError = snapshot.lastError;
+          if (lastError) seen.lastErrorCodes.push(lastError.code);
+        }
+      });
       stores.push({ store, socket });
       const dispose = () => {
         store.dispose();
@@ -254,29 +316,6 @@ export async function runScenarios({ SocketStore, isSocketStoreError, withConnec
     }
 
     const reconnect = { enabled: true, backoff: "fixed", initialDelayMs: 50, maxDelayMs: 300, maxAttempts: 3 };
-
-    /**
-     * Opens a store with reconnect, then (under the connect-timeout recipe from then on: the
-     * attempts of the outage are the subject, not the first connection) turns the server's
-     * `fault` on and ends the connection; resolves once the outage ended in `error`, after
-     * checking what every exhausted outage shows.
-     */
-    async function exhaustUnderTimeout(fault, timeoutMs) {
-      const observed = observe({ reconnect });
-      const { store, seen } = observed;
-      await until("open", () => store.status === "open");
-      const stopTimeout = withConnectTimeout(store, { timeoutMs });
-      await control(fault, { on: 1 });
-      await control("terminate");
-      await until("error", () => store.status === "error", () => `${seen.statuses.join("→")} closes ${seen.closes} errors ${seen.errors}`, waitMs + reconnect.maxAttempts * timeoutMs);
-      stopTimeout();
-      const snapshot = store.getSnapshot();
-      expectEqual("replacement sockets", counting.instances.length - 1, reconnect.maxAttempts);
-      expectEqual("attempt", snapshot.attempt, reconnect.maxAttempts);
-      expectEqual("lastError", snapshot.lastError && snapshot.lastError.code, "ERR_RECONNECT_EXHAUSTED");
-      expectEqual("reconnecting phases", seen.statuses.filter((s) => s === "reconnecting").length, reconnect.maxAttempts);
-      return { ...observed, snapshot };
-    }
 
     try {
       await control("reset");
@@ -333,36 +372,53 @@ export async function runScenarios({ SocketStore, isSocketStoreError, withConnec
           break;
         }
         case "d": {
-          // Run as an application should deploy the store: with a connect timeout (the recipe),
-          // because a runtime may never report the end of an attempt. The timeout is far
-          // above the time any runtime here takes to report a refusal, so the timeout ends an
-          // attempt only where the runtime fires no close at all, and the scenario checks which
-          // of the two ended each refused attempt against what the runtime is declared to do.
-          const { seen, snapshot } = await exhaustUnderTimeout("refuse", refusalTimeoutMs);
-          expectEqual("last status", seen.statuses.at(-1), "error");
+          // The plain store, default options but for small delays: every runtime must end each
+          // refused attempt by itself (its close event) or through the store's error-without-close
+          // rule, well before the 10 s default connect timeout could.
+          const refusal = { enabled: true, maxAttempts: 3, backoff: "fixed", initialDelayMs: 100 };
+          const boundMs = refusal.maxAttempts * refusal.initialDelayMs + refusal.maxAttempts * refusalAllowanceMs;
+          const { store, seen } = observe({ reconnect: refusal });
+          await until("open", () => store.status === "open");
+          await control("refuse", { on: 1 });
+          const refusedFrom = now();
+          await control("terminate");
+          await until(`error within ${boundMs} ms (Σ delays + maxAttempts × ${refusalAllowanceMs} ms)`, () => store.status === "error", () => `${seen.statuses.join("→")} closes ${seen.closes} errors ${seen.errors}`, boundMs);
+          const errorAt = seen.statusAt[seen.statuses.lastIndexOf("error")];
+          details.msToError = Math.round(errorAt - refusedFrom);
+          details.boundMs = boundMs;
+          const snapshot = store.getSnapshot();
+          expectEqual("replacement sockets", counting.instances.length - 1, refusal.maxAttempts);
+          expectEqual("attempt", snapshot.attempt, refusal.maxAttempts);
+          expectEqual("lastError", snapshot.lastError && snapshot.lastError.code, "ERR_RECONNECT_EXHAUSTED");
+          expectEqual("statuses", seen.statuses, ["connecting", "open", ...Array(refusal.maxAttempts).fill(["reconnecting", "connecting"]).flat(), "error"]);
           expectEqual("last error reported", seen.errors.at(-1), "ERR_RECONNECT_EXHAUSTED");
+          expectEqual("lastClose code and wasClean", snapshot.lastClose && { code: snapshot.lastClose.code, wasClean: snapshot.lastClose.wasClean }, { code: 1006, wasClean: false });
           check("no error message or snapshot field carries the URL's token", !JSON.stringify({ snapshot, message: snapshot.lastError?.message }).includes("secret-token"));
           // An error event never changes the status: every refused attempt's error is seen while connecting.
           const refusedErrorStatuses = seen.socketErrorStatuses.filter((status) => status !== "open");
           check("ERR_SOCKET_ERROR of the refused attempts reported while connecting", refusedErrorStatuses.length >= 1 && refusedErrorStatuses.every((status) => status === "connecting"), seen.socketErrorStatuses);
-          const timedOut = seen.closeReasons.filter((reason) => reason === "connect timeout").length;
-          if (refusedUpgradeCloses) {
-            expectEqual("refused attempts ended by the connect timeout instead of the runtime's close event", timedOut, 0);
-          } else {
-            expectEqual("refused attempts ended by the connect timeout (this runtime fires no close after a refusal)", timedOut, reconnect.maxAttempts);
-          }
-          details.attemptsEndedByTimeout = timedOut;
-          details.longestRefusedAttemptMs = Math.max(...seen.connectingMs.slice(-reconnect.maxAttempts));
+          // Which rule ended each refused attempt (replacement n is attempt n).
+          const replacements = counting.instances.slice(1);
+          const timedOut = (socket) => seen.errors.some((code, index) => code === "ERR_CONNECT_TIMEOUT" && seen.errorSockets[index] === socket);
+          details.endedBy = replacements.map((socket) => endedBy(counting.recordOf(socket), timedOut(socket)));
+          expectEqual("ERR_CONNECT_TIMEOUT reported", seen.errors.filter((code) => code === "ERR_CONNECT_TIMEOUT").length, 0);
+          check(
+            "each refused attempt ended by the runtime's close or by the error-without-close rule",
+            details.endedBy.length === refusal.maxAttempts && details.endedBy.every((rule) => rule === ENDED_BY.runtimeClose || rule === ENDED_BY.errorWithoutClose),
+            details.endedBy,
+          );
+          details.msPerAttempt = seen.connectingMs.slice(-refusal.maxAttempts).map(Math.round);
+          details.readyStateAtError = replacements.map((socket) => counting.recordOf(socket).errors[0]?.readyState ?? null);
           details.refusedCloses = seen.closes.slice(1);
           details.socketErrors = seen.errors.filter((code) => code === "ERR_SOCKET_ERROR").length;
           const atError = await control("stats");
-          await sleep(reconnect.initialDelayMs * 3);
+          await sleep(refusal.initialDelayMs * 3);
           const later = await control("stats");
           // Some clients send more than one upgrade request per socket (undici repeats a request answered 401).
-          check("the server refused at least one request per replacement", atError.refused >= reconnect.maxAttempts, atError);
+          check("the server refused at least one request per replacement", atError.refused >= refusal.maxAttempts, atError);
           expectEqual("upgrade requests after error", later.upgrades - atError.upgrades, 0);
-          details.requestsPerRefusedSocket = atError.refused / reconnect.maxAttempts;
-          expectEqual("sockets created after error", counting.instances.length - 1, reconnect.maxAttempts);
+          details.requestsPerRefusedSocket = atError.refused / refusal.maxAttempts;
+          expectEqual("sockets created after error", counting.instances.length - 1, refusal.maxAttempts);
           expectEqual("package timers pending", timers.pending, 0);
           break;
         }
@@ -468,20 +524,37 @@ export async function runScenarios({ SocketStore, isSocketStoreError, withConnec
         }
         case "i": {
           // A host that accepts TCP and never answers the upgrade: no runtime ends such an attempt
-          // soon by itself, so the connect timeout (the recipe, built on drop()) ends each one.
-          const { seen, snapshot } = await exhaustUnderTimeout("hang", HANG_TIMEOUT_MS);
-          expectEqual("statuses", seen.statuses, ["connecting", "open", ...Array(reconnect.maxAttempts).fill(["reconnecting", "connecting"]).flat(), "error"]);
-          expectEqual("lastClose", snapshot.lastClose, { code: 1006, reason: "connect timeout", wasClean: false });
-          expectEqual("closes reported (the terminated socket, then each timed-out attempt)", seen.closeReasons.slice(1), Array(reconnect.maxAttempts).fill("connect timeout"));
-          check("each attempt lasted at least the timeout", seen.connectingMs.slice(-reconnect.maxAttempts).every((ms) => ms >= HANG_TIMEOUT_MS - 20), seen.connectingMs);
+          // soon by itself, so the store's connect timeout ends each one.
+          const connectTimeoutMs = HANG_TIMEOUT_MS;
+          const options = { ...reconnect, connectTimeoutMs };
+          const boundMs = waitMs + options.maxAttempts * (options.initialDelayMs + connectTimeoutMs);
+          const { store, seen } = observe({ reconnect: options });
+          await until("open", () => store.status === "open");
+          await control("hang", { on: 1 });
+          await control("terminate");
+          await until("error", () => store.status === "error", () => `${seen.statuses.join("→")} closes ${seen.closes} errors ${seen.errors}`, boundMs);
+          const snapshot = store.getSnapshot();
+          expectEqual("statuses", seen.statuses, ["connecting", "open", ...Array(options.maxAttempts).fill(["reconnecting", "connecting"]).flat(), "error"]);
+          expectEqual("replacement sockets", counting.instances.length - 1, options.maxAttempts);
+          expectEqual("attempt", snapshot.attempt, options.maxAttempts);
+          expectEqual("lastClose", snapshot.lastClose, { code: 1006, reason: "", wasClean: false });
+          expectEqual("closes of the timed-out attempts", seen.closes.slice(1).map((code, index) => ({ code, reason: seen.closeReasons[index + 1] })), Array(options.maxAttempts).fill({ code: 1006, reason: "" }));
+          // After the terminated socket's close (undici reports a server's terminate() as an error first).
+          expectEqual("errors reported after the first close", seen.errors.slice(seen.errorsAtClose[0]), [...Array(options.maxAttempts).fill("ERR_CONNECT_TIMEOUT"), "ERR_RECONNECT_EXHAUSTED"]);
+          expectEqual("lastError codes the snapshot showed, from the first timeout on", seen.lastErrorCodes.slice(seen.lastErrorCodes.indexOf("ERR_CONNECT_TIMEOUT")), [...Array(options.maxAttempts).fill("ERR_CONNECT_TIMEOUT"), "ERR_RECONNECT_EXHAUSTED"]);
+          const attemptsMs = seen.connectingMs.slice(-options.maxAttempts);
+          check(`each attempt lasted at least connectTimeoutMs (${connectTimeoutMs} ms)`, attemptsMs.length === options.maxAttempts && attemptsMs.every((ms) => ms >= connectTimeoutMs - CLOCK_PRECISION_MS), attemptsMs.map(Math.round));
+          details.msPerAttempt = attemptsMs.map(Math.round);
           const atError = await control("stats");
-          check("the server held one unanswered upgrade per attempt", atError.hung === reconnect.maxAttempts, atError);
-          await sleep(reconnect.initialDelayMs * 3);
-          expectEqual("sockets created after error", counting.instances.length - 1, reconnect.maxAttempts);
+          check("the server held one unanswered upgrade per attempt", atError.hung === options.maxAttempts, atError);
+          await sleep(options.initialDelayMs * 3);
+          const later = await control("stats");
+          expectEqual("upgrade requests after error", later.upgrades - atError.upgrades, 0);
+          expectEqual("sockets created after error", counting.instances.length - 1, options.maxAttempts);
           expectEqual("package timers pending", timers.pending, 0);
           // How the runtime ended the abandoned handshakes' TCP connections (observed, not judged).
           const deadline = Date.now() + dropEndWaitMs;
-          let hungStats = await control("stats");
+          let hungStats = later;
           while (hungStats.hungEnded < hungStats.hung && Date.now() < deadline) {
             await sleep(50);
             hungStats = await control("stats");

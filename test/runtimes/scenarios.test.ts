@@ -4,17 +4,17 @@ import { pathToFileURL } from "node:url";
 import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScenarioServer, type ScenarioServer } from "../../scripts/runtimes/server.mjs";
-import { withConnectTimeout } from "../../examples/recipes/connect-timeout";
 import { ensureBuiltPackage, projectRoot } from "../e2e/built-package";
-import { runScenarios, SCENARIOS } from "./scenarios.mjs";
+import { ENDED_BY, runScenarios, SCENARIOS } from "./scenarios.mjs";
 
 // The same scenarios `npm run test:runtimes` runs on every runtime, here on this Node with ws,
-// plus proof that they catch a store that leaks or sends while not open.
+// plus proof that they catch a store that leaks, sends while not open, or leaves an attempt
+// unbounded, and that scenario d tells which rule ended each refused attempt.
 const packageDir = process.env.SOCKET_STORE_PACKAGE_DIR ?? projectRoot;
 const entryPath = join(packageDir, "dist/index.js");
 
 type BuiltPackage = {
-  SocketStore: new (...args: any[]) => { dispose(): void; send(data: unknown): void; readonly socket: { send(data: unknown): void } };
+  SocketStore: new (socket: any, handlers?: any, options?: any) => { dispose(): void; send(data: unknown): void; readonly socket: { send(data: unknown): void } };
   isSocketStoreError: (value: unknown) => boolean;
 };
 
@@ -34,19 +34,27 @@ describe("the runtime scenarios on this Node with ws, against the built package"
 
   // A broken store makes the scenario wait in vain: short waits keep those runs quick.
   const run = (SocketStore: unknown, only?: string[], waitMs?: number, runtime: Partial<Parameters<typeof runScenarios>[0]> = {}) =>
-    runScenarios({ SocketStore, isSocketStoreError: built.isSocketStoreError, withConnectTimeout, WebSocket, serverUrl: server.baseUrl, wsUrl: server.wsUrl, packageUrlPart: entryPath, only, waitMs, ...runtime });
+    runScenarios({ SocketStore, isSocketStoreError: built.isSocketStoreError, WebSocket, serverUrl: server.baseUrl, wsUrl: server.wsUrl, packageUrlPart: entryPath, only, waitMs, ...runtime });
 
-  it("passes every scenario", async () => {
+  it("passes every scenario, ws's own close ending each refused attempt", async () => {
     const results = await run(built.SocketStore);
-    expect(results.map((result) => result.id)).toEqual(SCENARIOS.map(([id]) => id));
+    expect(results.map((result) => result.id)).toEqual(SCENARIOS.map((scenario) => scenario.id));
     expect(results.filter((result) => !result.ok).map((result) => `${result.id}: ${result.failures.join("; ")}`)).toEqual([]);
+    expect(results.find((result) => result.id === "d")?.details.endedBy).toEqual(Array(3).fill(ENDED_BY.runtimeClose));
   }, 60_000);
 
   it("reports a store whose dispose() leaves its timer and listeners behind", async () => {
+    const leaked: InstanceType<BuiltPackage["SocketStore"]>[] = [];
     class LeakyStore extends built.SocketStore {
+      constructor(socket: unknown, handlers?: unknown, options?: unknown) {
+        super(socket, handlers, options);
+        leaked.push(this);
+      }
       override dispose(): void {}
     }
     const [result] = await run(LeakyStore, ["h"], 1_000);
+    // Left running, these stores would reconnect into the scenarios of the next tests.
+    for (const store of leaked) built.SocketStore.prototype.dispose.call(store);
     expect(result?.ok).toBe(false);
     expect(result?.failures.join("\n")).toContain("backoff: package timers pending after dispose: expected 0 (saw 1)");
     expect(result?.failures.join("\n")).toMatch(/backoff: listeners left: expected 0 \(saw [1-9]/);
@@ -107,21 +115,38 @@ describe("the runtime scenarios on this Node with ws, against the built package"
   });
   Object.defineProperty(NeverClosesAfterRefusal.prototype, "terminate", { value: undefined });
 
-  it("reaches error on a runtime whose socket never closes after a refused upgrade, by the connect timeout, when that is declared", async () => {
-    const [result] = await run(built.SocketStore, ["d"], undefined, { WebSocket: NeverClosesAfterRefusal, refusedUpgradeCloses: false, refusalTimeoutMs: 300 });
+  it("reaches error with the plain store on a socket that never closes after a refused upgrade, each attempt ended by the error-without-close rule", async () => {
+    const [result] = await run(built.SocketStore, ["d"], undefined, { WebSocket: NeverClosesAfterRefusal });
     expect(result?.failures).toEqual([]);
-    expect(result?.details.attemptsEndedByTimeout).toBe(3);
+    expect(result?.details.endedBy).toEqual(Array(3).fill(ENDED_BY.errorWithoutClose));
+    expect(result?.details.readyStateAtError).toEqual([0, 0, 0]);
   }, 60_000);
 
-  it("reports a runtime declared to close refused upgrades whose attempts had to be ended by the connect timeout", async () => {
-    const [result] = await run(built.SocketStore, ["d"], undefined, { WebSocket: NeverClosesAfterRefusal, refusalTimeoutMs: 300 });
+  // A socket that reports nothing at all after a refused upgrade: only the 10 s default connect
+  // timeout could end its attempts, which the scenario's bound does not leave room for.
+  class SilentAfterRefusal extends NeverClosesAfterRefusal {
+    override addEventListener(type: string, listener: (event: any) => void, options?: any): void {
+      if (type !== "error") return super.addEventListener(type, listener, options);
+      super.addEventListener("error", (event: unknown) => {
+        if (this.opened) listener.call(this, event);
+      }, options);
+    }
+  }
+
+  it("reports an outage that does not reach error within Σ delays + maxAttempts × the allowance per refused attempt", async () => {
+    const [result] = await run(built.SocketStore, ["d"], undefined, { WebSocket: SilentAfterRefusal, refusalAllowanceMs: 200 });
     expect(result?.ok).toBe(false);
-    expect(result?.failures).toEqual(["refused attempts ended by the connect timeout instead of the runtime's close event: expected 0 (saw 3)"]);
+    expect(result?.failures.join("\n")).toContain("timed out waiting for error within 900 ms");
   }, 60_000);
 
-  it("reports a runtime declared never to close refused upgrades that does close them", async () => {
-    const [result] = await run(built.SocketStore, ["d"], undefined, { refusedUpgradeCloses: false, refusalTimeoutMs: 300 });
+  it("reports a store whose attempts against a host that never answers are not ended by a connect timeout", async () => {
+    class NoConnectTimeoutStore extends built.SocketStore {
+      constructor(socket: unknown, handlers?: unknown, options?: { reconnect?: object }) {
+        super(socket, handlers, options?.reconnect ? { ...options, reconnect: { ...options.reconnect, connectTimeoutMs: false } } : options);
+      }
+    }
+    const [result] = await run(NoConnectTimeoutStore, ["i"], 1_000);
     expect(result?.ok).toBe(false);
-    expect(result?.failures).toEqual(["refused attempts ended by the connect timeout (this runtime fires no close after a refusal): expected 3 (saw 0)"]);
+    expect(result?.failures.join("\n")).toContain("timed out waiting for error");
   }, 60_000);
 });
