@@ -1,48 +1,18 @@
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import WebSocket, { WebSocketServer } from "ws";
+import WebSocket from "ws";
 import { SocketStore, type ConnectionStatus, type WebSocketLike } from "../../src/index.js";
-
-interface LocalServer {
-  url: string;
-  wss: WebSocketServer;
-  /** Every upgrade request the server saw, accepted or refused. */
-  upgrades: number;
-  refuse: boolean;
-  close(): Promise<void>;
-}
+import { startFaultServer, type FaultServer } from "../support/fault-server.mjs";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startServer(): Promise<LocalServer> {
-  const server: LocalServer = {
-    url: "",
-    wss: undefined as never,
-    upgrades: 0,
-    refuse: false,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const client of server.wss.clients) client.terminate();
-        server.wss.close(() => resolve());
-      }),
-  };
-  server.wss = new WebSocketServer({
-    host: "127.0.0.1",
-    port: 0,
-    // Like an expired token: the upgrade is answered with 401.
-    verifyClient: (_info, done) => {
-      server.upgrades++;
-      done(!server.refuse, 401, "Unauthorized");
-    },
-  });
-  await new Promise<void>((resolve) => server.wss.once("listening", () => resolve()));
-  server.url = `ws://127.0.0.1:${(server.wss.address() as AddressInfo).port}/feed?token=secret-token`;
-  server.wss.on("connection", (client) => client.on("message", (data) => client.send(`echo:${String(data)}`)));
+/** The fault server echoing `echo:<message>`; `url` carries a token, as real URLs often do. */
+async function startServer(): Promise<FaultServer & { url: string }> {
+  const server = await startFaultServer({ path: "/feed", onMessage: (connection, data) => connection.send(`echo:${String(data)}`) });
   cleanups.push(() => server.close());
-  return server;
+  return Object.assign(server, { url: `${server.wsUrl}?token=secret-token` });
 }
 
 function track(store: SocketStore<any>) {
@@ -83,7 +53,7 @@ describe("against a real ws server on 127.0.0.1", () => {
     });
     const statuses = track(store);
     await waitForStatus(store, "open");
-    for (const client of server.wss.clients) client.close(4000, "server restart");
+    server.closeAll(4000, "server restart");
     await vi.waitFor(() => expect(statuses).toContain("reconnecting"), { timeout: 5000 });
     expect(statuses.slice(0, 3)).toEqual(["connecting", "open", "reconnecting"]);
     expect(store.getSnapshot().lastClose).toMatchObject({ code: 4000, reason: "server restart" });
@@ -100,7 +70,7 @@ describe("against a real ws server on 127.0.0.1", () => {
     await waitForStatus(store, "open");
     const first = store.socket;
     for (let round = 1; round <= 3; round++) {
-      for (const client of server.wss.clients) client.terminate();
+      server.terminateAll();
       await waitForStatus(store, "reconnecting");
       expect(store.getSnapshot().lastClose).toMatchObject({ code: 1006, wasClean: false });
       await waitForStatus(store, "open");
@@ -108,7 +78,7 @@ describe("against a real ws server on 127.0.0.1", () => {
       await vi.waitFor(() => expect(messages).toContain(`echo:round ${round}`), { timeout: 5000 });
     }
     expect(store.socket).not.toBe(first);
-    expect(server.wss.clients.size).toBe(1);
+    expect(server.live()).toHaveLength(1);
   });
 
   it("settles on closed when the server closes with an app code the predicate declines", async () => {
@@ -119,12 +89,12 @@ describe("against a real ws server on 127.0.0.1", () => {
     });
     const statuses = track(store);
     await waitForStatus(store, "open");
-    for (const client of server.wss.clients) client.close(4401, "token expired");
+    server.closeAll(4401, "token expired");
     await waitForStatus(store, "closed");
     expect(statuses).toEqual(["connecting", "open", "closed"]);
     expect(retryOnClose).toHaveBeenCalledTimes(1);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(server.upgrades).toBe(1);
+    expect(server.state().upgrades).toBe(1);
   });
 
   it("creates exactly maxAttempts replacement sockets when every upgrade is refused, then error", async () => {
@@ -146,35 +116,32 @@ describe("against a real ws server on 127.0.0.1", () => {
     });
     track(store);
     await waitForStatus(store, "open");
-    server.refuse = true;
-    for (const client of server.wss.clients) client.terminate();
+    // Like an expired token: every upgrade is answered with 401.
+    server.refuseUpgrades({ status: 401 });
+    server.terminateAll();
     await waitForStatus(store, "error");
     expect(replacements).toHaveLength(3);
-    expect(server.upgrades).toBe(4);
+    expect(server.state()).toMatchObject({ upgrades: 4, refused: 3 });
     expect(store.getSnapshot()).toMatchObject({ attempt: 3, lastError: { code: "ERR_RECONNECT_EXHAUSTED" } });
     expect(store.getSnapshot().lastError!.message).not.toContain("secret-token");
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(replacements).toHaveLength(3);
-    server.refuse = false;
+    server.stop("refuse");
     store.reconnect();
     await waitForStatus(store, "open");
   });
 
   it("stops a flapping server (accepts then closes at once) after the budget, with error", async () => {
     const server = await startServer();
-    let flapping = false;
-    server.wss.on("connection", (client) => {
-      if (flapping) client.close(1011, "flap");
-    });
     const store = new SocketStore(new WebSocket(server.url) as unknown as WebSocketLike, {}, {
       reconnect: { enabled: true, maxAttempts: 3, backoff: "exponential", initialDelayMs: 10, maxDelayMs: 400 },
     });
     const statuses = track(store);
     await waitForStatus(store, "open");
-    flapping = true;
-    for (const client of server.wss.clients) client.close(1012, "restart");
+    server.flap({ code: 1011, reason: "flap" });
+    server.closeAll(1012, "restart");
     await waitForStatus(store, "error", 10_000);
-    expect(server.upgrades).toBe(4);
+    expect(server.state()).toMatchObject({ upgrades: 4, flapped: 3 });
     expect(statuses.filter((status) => status === "open").length).toBeGreaterThanOrEqual(2);
     expect(store.getSnapshot().attempt).toBe(3);
   });
@@ -197,7 +164,7 @@ describe("against a real ws server on 127.0.0.1", () => {
       },
     });
     await waitForStatus(store, "open");
-    for (const client of server.wss.clients) client.terminate();
+    server.terminateAll();
     await vi.waitFor(() => expect(replacement?.readyState).toBe(WebSocket.CLOSED), { timeout: 5000 });
     expect(store.status).toBe("connecting");
     expect(replacement!.listenerCount("error")).toBe(0);

@@ -1,6 +1,5 @@
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import WebSocket, { WebSocketServer } from "ws";
+import WebSocket from "ws";
 import { createSocketWithFreshToken } from "../../examples/recipes/fresh-credentials.js";
 import {
   SocketStore,
@@ -10,6 +9,7 @@ import {
   type WebSocketLike,
 } from "../../src/index.js";
 import { TestSocket } from "../../src/testing/test-socket.js";
+import { startFaultServer, type FaultServer } from "../support/fault-server.mjs";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -128,7 +128,7 @@ describe("createSocketWithFreshToken() with a controllable socket", () => {
 interface AuthServer {
   /** The URL without a token. */
   url: string;
-  wss: WebSocketServer;
+  faults: FaultServer;
   /** The token the server accepts now; any other is answered with 401 during the upgrade. */
   validToken: string;
   /** Every upgrade request: the token it carried and whether it was accepted. */
@@ -136,27 +136,19 @@ interface AuthServer {
 }
 
 async function startAuthServer(validToken: string): Promise<AuthServer> {
-  const server: AuthServer = { url: "", wss: undefined as never, validToken, upgrades: [] };
-  server.wss = new WebSocketServer({
-    host: "127.0.0.1",
-    port: 0,
-    verifyClient: (info, done) => {
-      const token = new URL(info.req.url ?? "/", "http://127.0.0.1").searchParams.get("token");
+  const server: AuthServer = { url: "", faults: undefined as never, validToken, upgrades: [] };
+  server.faults = await startFaultServer({
+    path: "/feed",
+    accept: (request) => {
+      const token = new URL(request.url ?? "/", "http://127.0.0.1").searchParams.get("token");
       const accepted = token === server.validToken;
       server.upgrades.push({ token, accepted });
-      done(accepted, 401, "Unauthorized");
+      return accepted || 401;
     },
+    onMessage: (connection, data) => connection.send(`echo:${String(data)}`),
   });
-  await new Promise<void>((resolve) => server.wss.once("listening", () => resolve()));
-  server.url = `ws://127.0.0.1:${(server.wss.address() as AddressInfo).port}/feed`;
-  server.wss.on("connection", (client) => client.on("message", (data) => client.send(`echo:${String(data)}`)));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const client of server.wss.clients) client.terminate();
-        server.wss.close(() => resolve());
-      }),
-  );
+  server.url = server.faults.wsUrl;
+  cleanups.push(() => server.faults.close());
   return server;
 }
 
@@ -201,7 +193,7 @@ describe("createSocketWithFreshToken() against a real ws server on 127.0.0.1 tha
 
     // The server rotates its credentials and drops every connection.
     server.validToken = freshToken;
-    for (const client of server.wss.clients) client.terminate();
+    server.faults.terminateAll();
     await vi.waitFor(() => expect(statuses.filter((status) => status === "open")).toHaveLength(2), { timeout: 5000, interval: 5 });
 
     expect(store.status).toBe("open");

@@ -1,9 +1,9 @@
-import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import WebSocket, { WebSocketServer } from "ws";
+import WebSocket from "ws";
 import { startHeartbeat } from "../../examples/recipes/heartbeat.js";
 import { SocketStore, type ConnectionStatus, type WebSocketLike } from "../../src/index.js";
 import { TestSocket } from "../../src/testing/test-socket.js";
+import { startFaultServer, type Connection } from "../support/fault-server.mjs";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -197,47 +197,27 @@ describe("startHeartbeat() and dispose()", () => {
 
 interface PingServer {
   url: string;
-  wss: WebSocketServer;
   /** Server-side connections in the order they arrived. */
-  connections: { client: WebSocket; tcpClosed: boolean }[];
+  connections: Connection[];
   /** Pings answered so far. */
   pongs: number;
 }
 
+/** The fault server answering "ping" with "pong" (and nothing else). */
 async function startPingServer(): Promise<PingServer> {
-  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
-  await new Promise<void>((resolve) => wss.once("listening", () => resolve()));
-  const server: PingServer = { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/feed`, wss, connections: [], pongs: 0 };
-  wss.on("connection", (client) => {
-    const connection = { client, tcpClosed: false };
-    server.connections.push(connection);
-    (client as unknown as { _socket: Socket })._socket.once("close", () => (connection.tcpClosed = true));
-    client.on("message", (data) => {
-      if (String(data) === "ping") {
-        server.pongs++;
-        client.send("pong");
-      }
-    });
+  const server: PingServer = { url: "", connections: [], pongs: 0 };
+  const faults = await startFaultServer({
+    path: "/feed",
+    onMessage: (connection, data) => {
+      if (String(data) !== "ping") return;
+      server.pongs++;
+      connection.send("pong");
+    },
   });
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close(() => resolve());
-      }),
-  );
+  server.url = faults.wsUrl;
+  server.connections = faults.connections;
+  cleanups.push(() => faults.close());
   return server;
-}
-
-/**
- * The connection goes silent without closing: the server's TCP socket still reads (so it can
- * see the client end the connection) but the bytes never reach ws, and nothing is answered.
- * (A paused socket would be silent too, but would never notice the client's FIN either.)
- */
-function silence(client: WebSocket): void {
-  const tcp = (client as unknown as { _socket: Socket })._socket;
-  tcp.removeAllListeners("data");
-  tcp.on("data", () => {});
 }
 
 describe("startHeartbeat() against a real ws server on 127.0.0.1", () => {
@@ -258,11 +238,12 @@ describe("startHeartbeat() against a real ws server on 127.0.0.1", () => {
     expect(statuses).toEqual(["connecting", "open"]);
     const first = server.connections[0]!;
     const firstClientSocket = store.socket;
-    silence(first.client);
+    // Silent without closing: the server still sees the client end the connection.
+    first.silence();
 
     await vi.waitFor(() => expect(statuses).toContain("reconnecting"), { timeout: 5000, interval: 2 });
     expect(store.getSnapshot().lastClose).toEqual({ code: 1006, reason: "heartbeat timeout", wasClean: false });
-    await vi.waitFor(() => expect(first.tcpClosed).toBe(true), { timeout: 1000, interval: 2 });
+    await vi.waitFor(() => expect(first.ended).toBe(true), { timeout: 1000, interval: 2 });
     expect((firstClientSocket as unknown as WebSocket).readyState).toBe(WebSocket.CLOSED);
 
     await vi.waitFor(() => expect(store.status).toBe("open"), { timeout: 5000, interval: 5 });
