@@ -2,9 +2,8 @@
 // then checks how every store settled and that nothing leaked.
 //   npm run soak                       200 stores, 60 s of faults
 //   tsx test/soak/soak.ts --stores 50 --duration 10000 --seed 7
-import { createServer, type IncomingMessage } from "node:http";
 import { pathToFileURL } from "node:url";
-import { WebSocket, WebSocketServer } from "ws";
+import { WebSocket } from "ws";
 import {
   SocketStore,
   type ConnectionSnapshot,
@@ -13,6 +12,8 @@ import {
   type SocketStoreOptions,
   type SocketStoreReconnectOptions,
 } from "../../src/index.js";
+import { startFaultServer, type FaultServer } from "../support/fault-server.mjs";
+import { trackListeners } from "../support/listeners.mjs";
 import { seededRandom } from "../support/seeded-random.js";
 
 export type FaultKind = "terminate" | "close" | "refuse" | "flap" | "pause";
@@ -165,89 +166,32 @@ function trackPackageTimers(packageDirs: string[]): TimerLedger {
 }
 
 // ---------------------------------------------------------------------------------------
-// The misbehaving server.
+// The misbehaving server: the tests' fault server, each fault for a while.
 
-interface FaultServer {
+interface SoakServer {
   url: string;
-  clients(): Set<WebSocket>;
+  faults: FaultServer;
   refuseFor(ms: number): void;
   flapFor(ms: number): void;
+  /** Upgrade requests are held unanswered for `ms`, then answered as the server then is. */
   pauseFor(ms: number): void;
-  heal(): void;
   close(): Promise<void>;
 }
 
-async function startFaultServer(): Promise<FaultServer> {
-  let refusingUntil = 0;
-  let flappingUntil = 0;
-  let pausedUntil = 0;
-  let heldUpgrades: Array<() => void> = [];
-  let releaseTimer: ReturnType<typeof setTimeout> | undefined;
-
-  const admit = (done: (verified: boolean, code?: number, message?: string) => void) => {
-    if (Date.now() < refusingUntil) done(false, 401, "Unauthorized");
-    else done(true);
-  };
-  const releaseHeld = () => {
-    const held = heldUpgrades;
-    heldUpgrades = [];
-    for (const resume of held) resume();
-  };
-  const heal = () => {
-    refusingUntil = 0;
-    flappingUntil = 0;
-    pausedUntil = 0;
-    clearTimeout(releaseTimer);
-    releaseHeld();
-  };
-
-  const wss = new WebSocketServer({
-    noServer: true,
-    verifyClient: (_info: { req: IncomingMessage }, done) => {
-      if (Date.now() < pausedUntil) heldUpgrades.push(() => admit(done));
-      else admit(done);
-    },
+async function startSoakServer(): Promise<SoakServer> {
+  const faults = await startFaultServer({
+    history: false,
+    onMessage: (connection, data) => connection.send(JSON.stringify({ topic: "echo", value: data.toString() })),
   });
-  wss.on("connection", (client) => {
-    client.on("error", () => {});
-    if (Date.now() < flappingUntil) {
-      client.close(FLAP_CLOSE_CODE, "flapping");
-      return;
-    }
-    client.on("message", (data) => client.send(JSON.stringify({ topic: "echo", value: data.toString() })));
-  });
-
-  const server = createServer((_request, response) => response.writeHead(404).end());
-  server.on("upgrade", (request, socket, head) => {
-    socket.on("error", () => {});
-    wss.handleUpgrade(request, socket, head, (client) => wss.emit("connection", client, request));
-  });
-  await new Promise<void>((resolveListen) => server.listen(0, "127.0.0.1", resolveListen));
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-
+  // A fault already on lasts at least as long as it was going to.
+  const atLeast = (remainingMs: number, ms: number) => Math.max(remainingMs, ms);
   return {
-    url: `ws://127.0.0.1:${port}/`,
-    clients: () => wss.clients,
-    refuseFor(ms) {
-      refusingUntil = Math.max(refusingUntil, Date.now() + ms);
-    },
-    flapFor(ms) {
-      flappingUntil = Math.max(flappingUntil, Date.now() + ms);
-    },
-    pauseFor(ms) {
-      pausedUntil = Math.max(pausedUntil, Date.now() + ms);
-      clearTimeout(releaseTimer);
-      releaseTimer = setTimeout(releaseHeld, pausedUntil - Date.now());
-    },
-    heal,
-    close() {
-      heal();
-      for (const client of wss.clients) client.terminate();
-      wss.close();
-      server.closeAllConnections();
-      return new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-    },
+    url: faults.wsUrl,
+    faults,
+    refuseFor: (ms) => faults.refuseUpgrades({ status: 401, forMs: atLeast(faults.state().refusingForMs, ms) }),
+    flapFor: (ms) => faults.flap({ code: FLAP_CLOSE_CODE, reason: "flapping", forMs: atLeast(faults.state().flappingForMs, ms) }),
+    pauseFor: (ms) => faults.neverAnswerUpgrades({ forMs: atLeast(faults.state().hangingForMs, ms) }),
+    close: () => faults.close(),
   };
 }
 
@@ -307,6 +251,7 @@ interface TrackedSocket {
   socket: WebSocket;
   isOriginal: boolean;
   listenerCount(): number;
+  listenersAdded(): number;
 }
 
 interface SoakStore {
@@ -363,27 +308,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     else if (result.violations.length === MAX_VIOLATIONS_KEPT) result.violations.push("… more violations left out");
   };
 
-  const server = await startFaultServer();
+  const server = await startSoakServer();
   const soakStores: SoakStore[] = [];
 
   function track(entry: Pick<SoakStore, "index" | "sockets">, socket: WebSocket, isOriginal: boolean) {
-    const listeners = new Map<string, Set<unknown>>();
-    const add = socket.addEventListener.bind(socket);
-    const remove = socket.removeEventListener.bind(socket);
-    socket.addEventListener = ((type: string, listener: unknown, ...rest: unknown[]) => {
-      if (!listeners.has(type)) listeners.set(type, new Set());
-      if (!listeners.get(type)!.has(listener)) result.listenersAdded += 1;
-      listeners.get(type)!.add(listener);
-      return (add as (...all: unknown[]) => void)(type, listener, ...rest);
-    }) as typeof socket.addEventListener;
-    socket.removeEventListener = ((type: string, listener: unknown, ...rest: unknown[]) => {
-      listeners.get(type)?.delete(listener);
-      return (remove as (...all: unknown[]) => void)(type, listener, ...rest);
-    }) as typeof socket.removeEventListener;
+    const listeners = trackListeners(socket);
     const tracked: TrackedSocket = {
       socket,
       isOriginal,
-      listenerCount: () => [...listeners.values()].reduce((sum, set) => sum + set.size, 0),
+      listenerCount: () => listeners.count(),
+      listenersAdded: () => listeners.added,
     };
     // Ours goes through the EventEmitter API, so it is not counted; it also tells whether
     // a store still listened when ws emitted "error" (without any listener, Node would throw).
@@ -560,7 +494,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       await sleep(random.int(50, 400));
       const kind = firstRound.shift() ?? random.weighted(FAULT_WEIGHTS);
       result.faults[kind] += 1;
-      const clients = [...server.clients()];
+      const clients = server.faults.live();
       const share = random.int(5, 30) / 100;
       switch (kind) {
         case "terminate":
@@ -714,6 +648,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     // A replacement the store closed keeps one "error" listener until its close event (ws would throw without it).
     for (const entry of soakStores) {
       for (const tracked of entry.sockets) {
+        result.listenersAdded += tracked.listenersAdded();
         const left = tracked.listenerCount();
         result.listenersLeft += left;
         if (left > 0) violation(`store ${entry.index}: ${left} listener(s) left on a closed socket after dispose()`);
@@ -726,7 +661,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     for (let index = 0; index < storeCount; index += 1) soakStores.push(createStore(index));
     log(`soak: ${storeCount} stores against ${server.url.replace(/\/$/, "")}, faults for ${durationMs} ms, seed ${seed}`);
     await injectFaults();
-    server.heal();
+    server.faults.heal();
     const settleMs = await settle("after the faults stopped");
     result.settled = settleMs !== null;
     result.settleMs = settleMs ?? settleTimeoutMs;
