@@ -118,23 +118,6 @@ export function createDefaultReplacement(previous: WebSocketLike): unknown {
   return socket;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
-}
-
-/** Runs a socket factory that may return a socket or a Promise of one, or throw. */
-export function obtainSocket(make: () => unknown, deliver: (socket: unknown) => void, fail: (cause: unknown) => void): void {
-  let result: unknown;
-  try {
-    result = make();
-  } catch (exception) {
-    fail(exception);
-    return;
-  }
-  if (isThenable(result)) result.then(deliver, fail);
-  else deliver(result);
-}
-
 const ignore = (): void => {};
 
 /**

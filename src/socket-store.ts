@@ -1,42 +1,14 @@
-import { createActor, fromCallback, type Actor, type AnyEventObject } from "xstate";
-import { connectionMachine, connectionSnapshotOf, type ConnectionEmitted, type ConnectionEvent, type ReplacementRequest } from "../machines/connection.js";
+import { createActor, type Actor } from "xstate";
+import { connectionSnapshotOf, type ConnectionEmitted, type ConnectionEvent } from "../machines/connection.js";
 import { SocketStoreError, type SocketStoreErrorCode } from "./errors.js";
 import { askRetryOnClose, assertHandlers, assertListener, assertSocket, resolveOptions, type ResolvedReconnect } from "./options.js";
 import { ListenerSet, reportException } from "./report-exception.js";
-import {
-  SocketAttachment,
-  closeAbandoned,
-  createDefaultReplacement,
-  describeCloseArgumentProblem,
-  describeSocketShapeProblem,
-  endSocket,
-  obtainSocket,
-  type SocketObserver,
-} from "./socket-boundary.js";
+import { SocketAttachment, closeAbandoned, createDefaultReplacement, describeCloseArgumentProblem, endSocket, type SocketObserver } from "./socket-boundary.js";
+import { FactoryCall, machineCallingFactories, runFactory } from "./socket-factory.js";
 import { TopicRegistry } from "./topics.js";
-import type {
-  CloseEventLike,
-  ConnectionSnapshot,
-  ConnectionStatus,
-  EventLike,
-  MessageEventLike,
-  ReconnectOptions,
-  SocketStoreHandlers,
-  SocketStoreOptions,
-  TopicView,
-  WebSocketLike,
-} from "./types.js";
+import type { CloseEventLike, ConnectionSnapshot, ConnectionStatus, MessageEventLike, ReconnectOptions, SocketStoreHandlers, SocketStoreOptions, TopicView, WebSocketLike } from "./types.js";
 
 const NO_HANDLERS: SocketStoreHandlers<any> = Object.freeze({});
-
-/** One call of the invoked `createSocket` actor; `settled` once its result was taken over or judged. */
-interface FactoryCall {
-  attempt: number;
-  controller: AbortController;
-  answer(event: ConnectionEvent): void;
-  settled: boolean;
-}
-
 type Effect = ConnectionEmitted | { type: "createReplacement"; call: FactoryCall };
 
 /**
@@ -52,28 +24,15 @@ type Effect = ConnectionEmitted | { type: "createReplacement"; call: FactoryCall
  * store.subscribe(() => render(store.getSnapshot().status));
  */
 export class SocketStore<Topics extends Record<string, unknown> = Record<string, unknown>> {
-  static readonly #byActorSystem = new WeakMap<object, SocketStore<any>>();
-  // One machine for every store (`provide()` builds a whole machine): its `createSocket` finds the
-  // store by the actor system it runs in and leaves the call to it, outside XState's processing.
-  static readonly #machine = connectionMachine.provide({
-    actors: {
-      createSocket: fromCallback<AnyEventObject, ReplacementRequest>(({ input, sendBack, system }) => {
-        const call: FactoryCall = { attempt: input.attempt, controller: new AbortController(), answer: sendBack, settled: false };
-        const store = SocketStore.#byActorSystem.get(system);
-        if (store) store.#enqueue({ type: "createReplacement", call });
-        return () => {
-          if (!call.settled) call.controller.abort();
-        };
-      }),
-    },
-  });
+  static readonly #bySystem = new WeakMap<object, SocketStore<any>>();
+  static readonly #machine = machineCallingFactories((system, call) => SocketStore.#bySystem.get(system)!.#enqueue({ type: "createReplacement", call }));
 
   #socket: WebSocketLike;
   readonly #original: WebSocketLike;
   #handlers: SocketStoreHandlers<Topics>;
   readonly #reconnect: ResolvedReconnect;
-  readonly #actor: Actor<typeof connectionMachine>;
-  /** Listens to the observed socket; null once the store let it go (dropped, or a replacement is being made). */
+  readonly #actor: Actor<ReturnType<typeof machineCallingFactories>>;
+  /** Listens to the observed socket; null once the store let it go (ended, or a replacement is being made). */
   #attachment: SocketAttachment | null;
   #snapshot!: ConnectionSnapshot;
   /** The socket `send()` may use: the observed one while the published status is `open`, else null. */
@@ -83,7 +42,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   /** What the machine asked for and the store has not carried out yet. */
   #effects: Effect[] | undefined;
   readonly #observer: SocketObserver = {
-    open: (event: EventLike) => {
+    open: (event) => {
       this.#step({ type: "SOCKET.OPENED" });
       this.#call("onOpen", event);
     },
@@ -98,9 +57,9 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
         }
       }
       // Re-read: onMessage may have disposed the store.
-      if (this.#handlers.route) this.#route(event);
+      if (this.#handlers.route) this.#topics.route(this.#handlers.route, event, (message, cause) => this.#report("ERR_ROUTE", message, cause));
     },
-    error: (event: unknown) => {
+    error: (event) => {
       const { readyState } = this.#socket;
       this.#report("ERR_SOCKET_ERROR", "the socket reported an error event", event);
       this.#step({ type: "SOCKET.ERRORED", readyState });
@@ -122,22 +81,15 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     this.#original = this.#socket = socket;
     this.#handlers = handlers ?? NO_HANDLERS;
     this.#reconnect = reconnect;
-    this.#actor = createActor(SocketStore.#machine, {
-      input: { readyState: socket.readyState, reconnect },
-      inspect,
-      // The machine's timers (backoff, stability window, connect timeout) fire outside any store
-      // call: the store carries out their effects and publishes after each, outside XState's
-      // processing, so that callbacks may call the store and see its effect at once.
-      clock: {
-        setTimeout: (fire: () => void, ms: number) =>
-          setTimeout(() => {
-            fire();
-            this.#settle();
-          }, ms),
-        clearTimeout: (id: unknown) => clearTimeout(id as ReturnType<typeof setTimeout>),
-      },
-    });
-    SocketStore.#byActorSystem.set(this.#actor.system, this);
+    // The machine's timers fire outside any store call: after each, the store carries out what the
+    // machine asked for and publishes, outside XState's processing, so that a callback may call
+    // the store and see the effect when that call returns.
+    const clock = {
+      setTimeout: (fire: () => void, ms: number) => setTimeout(() => (fire(), this.#settle()), ms),
+      clearTimeout: (id: unknown) => clearTimeout(id as ReturnType<typeof setTimeout>),
+    };
+    this.#actor = createActor(SocketStore.#machine, { input: { readyState: socket.readyState, reconnect }, inspect, clock });
+    SocketStore.#bySystem.set(this.#actor.system, this);
     this.#actor.on("*", (effect) => this.#enqueue(effect));
     this.#actor.start();
     this.#attachment = new SocketAttachment(socket, this.#observer);
@@ -154,10 +106,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     return this.#snapshot.status;
   }
 
-  /**
-   * The reconnect options in effect, defaults applied (`enabled: false` when reconnect is off),
-   * frozen: what a UI needs to show "attempt 2 of 5".
-   */
+  /** The reconnect options in effect, defaults applied (`enabled: false` without reconnect), frozen: for "attempt 2 of 5". */
   get reconnectOptions(): ReconnectOptions {
     return this.#reconnect.options;
   }
@@ -165,20 +114,13 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   /** The current snapshot; the same object until something in it changes. */
   getSnapshot = (): ConnectionSnapshot => this.#snapshot;
 
-  /**
-   * Runs `listener` after every change of the snapshot. Compatible with React's
-   * `useSyncExternalStore(store.subscribe, store.getSnapshot)`.
-   * @returns The function that unsubscribes.
-   */
+  /** Runs `listener` after every change of the snapshot; returns the unsubscribe (`useSyncExternalStore`-ready). */
   subscribe = (listener: () => void): (() => void) => {
     assertListener(listener, "subscribe");
     return (this.#listeners ??= new ListenerSet()).add(listener);
   };
 
-  /**
-   * The latest value of a topic (set by `handlers.route`) and its subscription. The same view
-   * object is returned for the same name. Values are never cleared by the store.
-   */
+  /** The latest value of a topic (set by `handlers.route`) and its subscription; never cleared by the store. */
   topic<K extends keyof Topics>(name: K): TopicView<Topics[K]> {
     return this.#topics.view(name);
   }
@@ -190,26 +132,22 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
     // Hot path: one field and the socket's readyState (the target is null once disposed).
     const socket = this.#sendTarget;
-    if (socket !== null && socket.readyState === 1) {
-      socket.send(data);
-      return;
-    }
+    if (socket !== null && socket.readyState === 1) return socket.send(data);
     if (this.#isDisposed()) throw new SocketStoreError("ERR_STORE_DISPOSED", "SocketStore: send() after dispose()");
     throw new SocketStoreError("ERR_SOCKET_NOT_OPEN", `SocketStore: send() while the store is ${this.#snapshot.status}`);
   }
 
   /**
    * Closes for good: automatic retries stop (only `reconnect()` starts again). Accepts what the
-   * WHATWG `close()` accepts — code absent, 1000 or 3000–4999; reason up to 123 UTF-8 bytes —
-   * and passes its arguments on exactly as given. A no-op when closed or disposed.
+   * WHATWG `close()` accepts (code absent, 1000 or 3000–4999; reason up to 123 UTF-8 bytes) and
+   * passes its arguments on exactly as given. A no-op when closed or disposed.
    * @throws SocketStoreError `ERR_INVALID_ARGUMENT` for other arguments (nothing changes).
    */
   close(...args: [code?: number, reason?: string]): void {
     if (this.#isDisposed()) return;
     const problem = describeCloseArgumentProblem(args[0], args[1]);
     if (problem) throw new SocketStoreError("ERR_INVALID_ARGUMENT", `SocketStore: ${problem}`);
-    // The socket's own close runs first (given exactly the arguments the caller gave): if it
-    // throws, the store has changed nothing.
+    // The socket's own close runs first: if it throws, the store has changed nothing.
     if (this.#attachment && (this.status === "connecting" || this.status === "open")) this.#attachment.closeAsStore(args.slice(0, 2));
     this.#step({ type: "STORE.CLOSE" });
   }
@@ -221,29 +159,23 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
    */
   reconnect(): void {
     if (this.#isDisposed()) throw new SocketStoreError("ERR_STORE_DISPOSED", "SocketStore: reconnect() after dispose()");
-    if (!this.#reconnect.enabled) {
-      throw new SocketStoreError("ERR_RECONNECT_DISABLED", "SocketStore: reconnect() needs options.reconnect.enabled === true");
-    }
+    if (!this.#reconnect.enabled) throw new SocketStoreError("ERR_RECONNECT_DISABLED", "SocketStore: reconnect() needs options.reconnect.enabled === true");
     this.#step({ type: "STORE.RECONNECT" });
   }
 
   /**
    * Ends a connection known to be dead, now: stops listening to the observed socket, closes it
-   * without waiting (`terminate()` where the socket has it, else `close()`), and goes on as for
-   * a close event `{ code: 1006, reason, wasClean: false }` in the current state — so a dropped
-   * replacement is a failed attempt. While an async `createSocket` is pending, that call is
-   * abandoned instead. Does nothing in `reconnecting`, `closed` and `error`, and after dispose().
+   * without waiting (`terminate()` where it has one, else `close()`) and goes on as for a close
+   * event `{ code: 1006, reason, wasClean: false }`, so a dropped replacement is a failed attempt;
+   * a pending `createSocket` call is abandoned instead. A no-op in `reconnecting`, `closed`,
+   * `error` and after dispose().
    * @param reason Recorded in `lastClose.reason`; never sent. @default ""
    * @throws SocketStoreError `ERR_INVALID_ARGUMENT` when `reason` is not a string (nothing changes).
-   * @example
-   * // no pong within 5 s: the connection is dead even if the socket does not know it yet
-   * store.drop("heartbeat timeout");
+   * @example store.drop("heartbeat timeout"); // no pong within 5 s: the connection is dead
    */
   drop(reason: string = ""): void {
     if (this.#isDisposed()) return;
-    if (typeof reason !== "string") {
-      throw new SocketStoreError("ERR_INVALID_ARGUMENT", "SocketStore: drop(reason) must be given a string reason when given");
-    }
+    if (typeof reason !== "string") throw new SocketStoreError("ERR_INVALID_ARGUMENT", "SocketStore: drop(reason) must be given a string reason when given");
     if (this.#actor.getSnapshot().can({ type: "STORE.DROP", close: { code: 1006, reason, wasClean: false } })) this.#endAttempt(reason);
   }
 
@@ -277,24 +209,17 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     (this.#effects ??= []).push(effect);
   }
 
-  #route(event: MessageEventLike): void {
-    let update: unknown;
-    try {
-      update = this.#handlers.route!(event);
-    } catch (exception) {
-      this.#report("ERR_ROUTE", "handlers.route threw", exception);
-      return;
-    }
-    if (!this.#topics.apply(update)) this.#report("ERR_ROUTE", "handlers.route returned neither { topic, value } nor undefined", update);
+  /** Stops listening to the observed socket (ended, or replaced); returns whether it listened. */
+  #letGo(): boolean {
+    const listened = this.#attachment !== null;
+    this.#attachment?.detach();
+    this.#attachment = null;
+    return listened;
   }
 
-  /** What drop() does: the observed socket (if any) is let go and ended, and the close `{ 1006, reason }` judged. */
+  /** What drop() does: the observed socket, if any, is let go and ended; the close `{ 1006, reason }` is judged. */
   #endAttempt(reason: string): void {
-    if (this.#attachment) {
-      this.#attachment.detach();
-      this.#attachment = null;
-      endSocket(this.#socket);
-    }
+    if (this.#letGo()) endSocket(this.#socket);
     this.#judgeClose({ type: "close", code: 1006, reason, wasClean: false }, "STORE.DROP");
   }
 
@@ -319,54 +244,36 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     while ((effect = this.#effects?.shift())) {
       if (effect.type === "createReplacement") this.#createReplacement(effect.call);
       else if (effect.type === "reconnectExhausted") this.#report("ERR_RECONNECT_EXHAUSTED", `gave up after ${effect.attempt} reconnect attempt(s)`);
-      else if (effect.type === "connectTimedOut") this.#report("ERR_CONNECT_TIMEOUT", "the connection attempt outlived options.reconnect.connectTimeoutMs");
-      // Unless onError (of the timeout) already closed, dropped or disposed the store.
+      else if (effect.type === "connectTimedOut") this.#report("ERR_CONNECT_TIMEOUT", "the attempt outlived options.reconnect.connectTimeoutMs");
+      // endAttempt: unless onError (of a timeout) already closed, dropped or disposed the store.
       else if (this.#actor.getSnapshot().hasTag("ending")) this.#endAttempt("");
     }
     this.#publish();
   }
 
   #createReplacement(call: FactoryCall): void {
-    // Publish `connecting` first: a factory (and its failure report) sees the attempt's status.
+    // Publish `connecting` first: a factory (and its failure report) sees the attempt's status;
+    // a subscriber may close or dispose the store right then, and no socket is wanted any more.
     this.#publish();
-    // A subscriber may have closed or disposed the store just now: then no socket is wanted.
-    if (call.controller.signal.aborted) return;
-    // Nothing more of the previous socket is judged: it closed, or failed its attempt.
-    this.#attachment?.detach();
-    this.#attachment = null;
-    const previous = this.#socket;
+    if (call.signal.aborted) return;
+    this.#letGo();
     const { createSocket } = this.#reconnect;
-    const { lastClose } = this.#snapshot;
-    const signal = call.controller.signal;
-    obtainSocket(
-      () => (createSocket ? createSocket({ attempt: call.attempt, previous, lastClose, signal }) : createDefaultReplacement(previous)),
-      (socket) => this.#takeOver(call, socket),
-      (cause) => this.#replacementFailed(call, cause),
+    const context = { attempt: call.attempt, previous: this.#socket, lastClose: this.#snapshot.lastClose, signal: call.signal };
+    const factory = createSocket ? "options.reconnect.createSocket" : "the default socket factory";
+    runFactory(
+      call,
+      () => (createSocket ? createSocket(context) : createDefaultReplacement(context.previous)),
+      (socket) => {
+        this.#socket = socket;
+        this.#attachment = new SocketAttachment(socket, this.#observer);
+        call.settle({ type: "REPLACEMENT.READY", readyState: socket.readyState });
+        this.#settle();
+      },
+      (cause) => {
+        call.settle({ type: "REPLACEMENT.FAILED" }, () => this.#report("ERR_SOCKET_FACTORY", `${factory} threw, rejected or gave no WebSocket`, cause));
+        this.#settle();
+      },
     );
-  }
-
-  #takeOver(call: FactoryCall, socket: unknown): void {
-    const usable = describeSocketShapeProblem(socket) === undefined;
-    if (call.controller.signal.aborted) {
-      // Delivered after close(), drop(), dispose() or the connect timeout: never observed, closed at once.
-      if (usable) closeAbandoned(socket as WebSocketLike);
-      return;
-    }
-    if (!usable) return this.#replacementFailed(call, socket);
-    call.settled = true;
-    this.#socket = socket as WebSocketLike;
-    this.#attachment = new SocketAttachment(this.#socket, this.#observer);
-    call.answer({ type: "REPLACEMENT.READY", readyState: this.#socket.readyState });
-    this.#settle();
-  }
-
-  #replacementFailed(call: FactoryCall, cause: unknown): void {
-    if (call.controller.signal.aborted) return;
-    call.settled = true;
-    const factory = this.#reconnect.createSocket ? "options.reconnect.createSocket" : "the default socket factory";
-    this.#report("ERR_SOCKET_FACTORY", `${factory} threw, rejected or gave no WebSocket`, cause);
-    call.answer({ type: "REPLACEMENT.FAILED" });
-    this.#settle();
   }
 
   /**
@@ -378,13 +285,13 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     if (this.#isDisposed()) return;
     const previous = this.#snapshot as ConnectionSnapshot | undefined;
     const next = connectionSnapshotOf(this.#actor.getSnapshot()) as ConnectionSnapshot;
-    const changed = previous === undefined || Object.entries(next).some(([key, value]) => !Object.is(value, previous[key as keyof ConnectionSnapshot]));
+    const changed = !previous || Object.entries(next).some(([key, value]) => !Object.is(value, previous[key as keyof ConnectionSnapshot]));
     if (changed) {
       this.#snapshot = Object.freeze(next);
       this.#sendTarget = next.status === "open" ? this.#socket : null;
     }
     first?.();
-    if (!changed || previous === undefined) return;
+    if (!changed || !previous) return;
     if (next.status !== previous.status) this.#call("onStatusChange", next, previous);
     this.#listeners?.notify();
   }

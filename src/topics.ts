@@ -1,6 +1,6 @@
 import { assertListener } from "./options.js";
 import { ListenerSet } from "./report-exception.js";
-import type { TopicView } from "./types.js";
+import type { MessageEventLike, TopicView } from "./types.js";
 
 /** The latest value of one topic and who listens to it; the store clears the listeners on dispose. */
 export class Topic<Value> {
@@ -34,13 +34,21 @@ export class TopicRegistry<Topics extends Record<string, unknown>> {
     return this.#topic(name).view;
   }
 
-  /** Applies what `handlers.route` returned; false when it is neither `{ topic, value }` nor undefined. */
-  apply(update: unknown): boolean {
-    if (update === undefined) return true;
-    if (typeof update !== "object" || update === null || !("topic" in update)) return false;
+  /**
+   * Routes one message: what `route` returns becomes that topic's value. What it throws, or a
+   * result that is neither `{ topic, value }` nor undefined, goes to `fail` (the message's update is dropped).
+   */
+  route(route: (event: MessageEventLike) => unknown, event: MessageEventLike, fail: (message: string, cause: unknown) => void): void {
+    let update: unknown;
+    try {
+      update = route(event);
+    } catch (exception) {
+      return fail("handlers.route threw", exception);
+    }
+    if (update === undefined) return;
+    if (typeof update !== "object" || update === null || !("topic" in update)) return fail("handlers.route returned neither { topic, value } nor undefined", update);
     const { topic, value } = update as { topic: keyof Topics; value: unknown };
     this.#topic(topic).set(value);
-    return true;
   }
 
   clearListeners(): void {
