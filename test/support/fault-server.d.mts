@@ -10,8 +10,6 @@ export interface Connection {
   readonly client: WebSocket;
   /** Its TCP socket. */
   readonly tcp: Socket;
-  /** The upgrade request it came with. */
-  readonly request: IncomingMessage;
   /** Accepted while the server flapped: closed at once, never given to `onConnection`. */
   readonly flapped: boolean;
   readonly openedAt: number;

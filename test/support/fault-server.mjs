@@ -22,6 +22,93 @@ export function echo(connection, data, isBinary) {
 }
 
 /**
+ * One accepted connection. A class, so that a benchmark's thousands of connections cost a few
+ * fields each (the server runs in the measured process).
+ */
+class Connection {
+  #shared;
+  #waiters;
+  #silentTimer;
+
+  constructor(id, client, tcp, flapped, shared) {
+    this.id = id;
+    this.client = client;
+    this.tcp = tcp;
+    this.flapped = flapped;
+    this.openedAt = Date.now();
+    this.silent = false;
+    this.silencedAt = null;
+    this.closeFrameAt = null;
+    this.endedAt = null;
+    this.#shared = shared;
+    shared.live.add(this);
+    // The TCP socket's own close is the moment the server sees the connection end, silent or not.
+    tcp.once("close", () => {
+      this.endedAt = Date.now();
+      shared.live.delete(this);
+      clearTimeout(this.#silentTimer);
+      for (const wake of this.#waiters?.splice(0) ?? []) wake();
+    });
+  }
+
+  get ended() {
+    return this.endedAt !== null;
+  }
+
+  send(data, options) {
+    if (this.silent || this.client.readyState !== 1) return false;
+    this.client.send(data, options ?? {});
+    return true;
+  }
+
+  terminate() {
+    if (this.ended) return false;
+    this.#shared.counters.terminated += 1;
+    this.client.terminate();
+    return true;
+  }
+
+  close(code, reason) {
+    if (this.ended) return false;
+    this.#shared.counters.closed += 1;
+    this.client.close(code, reason);
+    return true;
+  }
+
+  /**
+   * Nothing more reaches the WebSocket layer (so it answers nothing, not even a close frame or a
+   * ping) and nothing is written, but the TCP socket is still read and its bytes dropped, so the
+   * server notices the client's close frame and the end of the connection.
+   */
+  silence() {
+    if (this.silent || this.ended) return false;
+    this.#shared.counters.silenced += 1;
+    this.silent = true;
+    this.silencedAt = Date.now();
+    this.tcp.removeAllListeners("data");
+    this.tcp.on("data", (chunk) => {
+      // A client's close frame starts with 0x88 (FIN + opcode 8); nothing else is sent while silent.
+      if (this.closeFrameAt === null && chunk[0] === 0x88) this.closeFrameAt = Date.now();
+    });
+    this.tcp.resume();
+    const limit = this.#shared.silentLimitMs;
+    if (limit !== undefined) this.#silentTimer = setTimeout(() => this.terminate(), limit);
+    return true;
+  }
+
+  waitForEnd(timeoutMs) {
+    if (this.ended) return Promise.resolve(true);
+    return new Promise((resolveWait) => {
+      const timer = setTimeout(() => resolveWait(false), timeoutMs);
+      (this.#waiters ??= []).push(() => {
+        clearTimeout(timer);
+        resolveWait(true);
+      });
+    });
+  }
+}
+
+/**
  * Starts a fault server.
  * @param {import("./fault-server.d.mts").FaultServerOptions} [options]
  * @returns {Promise<import("./fault-server.d.mts").FaultServer>}
@@ -45,6 +132,8 @@ export async function startFaultServer(options = {}) {
   let nextId = 1;
 
   const wss = new WebSocketServer({ noServer: true, clientTracking: false });
+  /** What every connection of this server shares. */
+  const shared = { counters, silentLimitMs, live };
   const isOn = (fault) => Date.now() < fault.until;
   const remainingMs = (fault) => (isOn(fault) ? (Number.isFinite(fault.until) ? fault.until - Date.now() : Infinity) : 0);
   const untilOf = (forMs) => (forMs === undefined ? Infinity : forMs > 0 ? Date.now() + forMs : 0);
@@ -60,86 +149,14 @@ export async function startFaultServer(options = {}) {
     if (isOn(faults.refuse)) return refuseSocket(socket, faults.refuse.status);
     const verdict = accept ? accept(request) : true;
     if (verdict !== true) return refuseSocket(socket, typeof verdict === "number" ? verdict : 403);
-    wss.handleUpgrade(request, socket, head, (client) => connected(client, request, socket));
+    wss.handleUpgrade(request, socket, head, (client) => connected(client, socket));
   }
 
-  function connected(client, request, tcp) {
-    const flapped = isOn(faults.flap);
-    const waiters = [];
-    let silentTimer;
-    /** @type {import("./fault-server.d.mts").Connection} */
-    const connection = {
-      id: nextId++,
-      client,
-      tcp,
-      request,
-      flapped,
-      openedAt: Date.now(),
-      silent: false,
-      silencedAt: null,
-      closeFrameAt: null,
-      endedAt: null,
-      get ended() {
-        return connection.endedAt !== null;
-      },
-      send(data, sendOptions) {
-        if (connection.silent || client.readyState !== 1) return false;
-        client.send(data, sendOptions ?? {});
-        return true;
-      },
-      terminate() {
-        if (connection.ended) return false;
-        counters.terminated += 1;
-        client.terminate();
-        return true;
-      },
-      close(code, reason) {
-        if (connection.ended) return false;
-        counters.closed += 1;
-        client.close(code, reason);
-        return true;
-      },
-      /**
-       * Nothing more reaches the WebSocket layer (so it answers nothing, not even a close frame or
-       * a ping) and nothing is written, but the TCP socket is still read and its bytes dropped, so
-       * the server notices the client's close frame and the end of the connection.
-       */
-      silence() {
-        if (connection.silent || connection.ended) return false;
-        counters.silenced += 1;
-        connection.silent = true;
-        connection.silencedAt = Date.now();
-        tcp.removeAllListeners("data");
-        tcp.on("data", (chunk) => {
-          // A client's close frame starts with 0x88 (FIN + opcode 8); nothing else is sent while silent.
-          if (connection.closeFrameAt === null && chunk[0] === 0x88) connection.closeFrameAt = Date.now();
-        });
-        tcp.resume();
-        if (silentLimitMs !== undefined) silentTimer = setTimeout(() => connection.terminate(), silentLimitMs);
-        return true;
-      },
-      waitForEnd(timeoutMs) {
-        if (connection.ended) return Promise.resolve(true);
-        return new Promise((resolveWait) => {
-          const timer = setTimeout(() => resolveWait(false), timeoutMs);
-          waiters.push(() => {
-            clearTimeout(timer);
-            resolveWait(true);
-          });
-        });
-      },
-    };
-    live.add(connection);
+  function connected(client, tcp) {
+    const connection = new Connection(nextId++, client, tcp, isOn(faults.flap), shared);
     if (history) connections.push(connection);
     client.on("error", noop);
-    // The TCP socket's own close is the moment the server sees the connection end, silent or not.
-    tcp.once("close", () => {
-      connection.endedAt = Date.now();
-      clearTimeout(silentTimer);
-      live.delete(connection);
-      for (const wake of waiters.splice(0)) wake();
-    });
-    if (flapped) {
+    if (connection.flapped) {
       counters.flapped += 1;
       client.close(faults.flap.code, faults.flap.reason);
       return;
