@@ -1,5 +1,6 @@
 // `node --expose-gc bench/real-server.mjs delay|scale <subject>`: reconnecting clients of one
-// `ws` server on 127.0.0.1, each configured for a fixed delay. Prints one JSON line.
+// `ws` server on 127.0.0.1 (the tests' fault server), each configured for a fixed delay. Prints
+// one JSON line.
 //   delay: one client; the server terminates its connection DROPS times, each time STABLE_MS after
 //          it opened; each sample is the client's close → next open.
 //   scale: CLIENTS clients, all terminated ROUNDS times; the time until every one is open again,
@@ -36,7 +37,8 @@ if (mode === "scale") {
   };
 }
 
-const { WebSocket, WebSocketServer } = await import("ws");
+const { WebSocket } = await import("ws");
+const { startFaultServer } = await import("../test/support/fault-server.mjs");
 const sockets = [];
 class TrackedWebSocket extends WebSocket {
   constructor(...args) {
@@ -178,10 +180,10 @@ async function measureDelay(start, server, url, port) {
       closedAt ??= performance.now();
     },
   });
-  await waitUntil(() => opens === 1 && server.clients.size === 1, "the first open");
+  await waitUntil(() => opens === 1 && server.live().length === 1, "the first open");
   for (let drop = 1; drop <= DROPS; drop++) {
     await sleep(STABLE_MS);
-    for (const connection of server.clients) connection.terminate();
+    server.terminateAll();
     await waitUntil(() => opens === drop + 1, `the open after drop ${drop}`);
   }
   stop();
@@ -197,13 +199,13 @@ async function measureScale(start, server, url, port) {
 
   const opens = new Array(CLIENTS).fill(0);
   const stops = opens.map((_, index) => start({ url, port, onOpen: () => opens[index]++, onClose() {} }));
-  const allOpen = (count) => server.clients.size === CLIENTS && opens.every((opened) => opened >= count);
+  const allOpen = (count) => server.live().length === CLIENTS && opens.every((opened) => opened >= count);
   await waitUntil(() => allOpen(1), "every client to open");
   let reconnectMs = 0;
   for (let round = 1; round <= ROUNDS; round++) {
     await sleep(STABLE_MS);
     const dropped = performance.now();
-    for (const connection of server.clients) connection.terminate();
+    server.terminateAll();
     await waitUntil(() => allOpen(round + 1), `every client to reopen after round ${round}`);
     reconnectMs += performance.now() - dropped;
   }
@@ -215,8 +217,8 @@ async function measureScale(start, server, url, port) {
 
   for (const stop of stops) stop();
   const isClosed = (socket) => socket.readyState === WebSocket.CLOSED;
-  await waitUntil(() => server.clients.size === 0 && sockets.every(isClosed), "every socket to close");
-  await new Promise((resolve) => server.close(resolve));
+  await waitUntil(() => server.live().length === 0 && sockets.every(isClosed), "every socket to close");
+  await server.close();
   await sleep(50); // ws finishes its own close callbacks on later ticks
   const resourcesAfter = activeResources();
   return {
@@ -250,10 +252,10 @@ if (!measure || !client) throw new Error(`usage: real-server.mjs delay|scale <${
 if (typeof globalThis.gc !== "function") throw new Error("run with node --expose-gc");
 const start = await client.load();
 // All clients reconnect at the same instant (no jitter); the default backlog of 511
-// would drop SYNs and add the kernel's 1 s retransmit to every round.
-const server = new WebSocketServer({ host: "127.0.0.1", port: 0, backlog: CLIENTS * 2 });
-await new Promise((resolve) => server.once("listening", resolve));
-const { port } = server.address();
+// would drop SYNs and add the kernel's 1 s retransmit to every round. The server keeps no
+// history (its heap counts in the figures) and answers no message.
+const server = await startFaultServer({ backlog: CLIENTS * 2, history: false, onMessage: null });
+const { port } = server;
 const result = await measure(start, server, `ws://127.0.0.1:${port}/bench`, port);
 process.stdout.write(`${JSON.stringify({ mode, subject: subjectName, note: client.note, delayMs: DELAY_MS, ...result })}\n`);
 process.exit(0);
