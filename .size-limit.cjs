@@ -3,19 +3,19 @@
 // figure measured when it was set; docs/packaging.md lists those figures.
 module.exports = [
   {
-    // 15.65 kB measured.
+    // 16.6 kB measured (15.65 kB before the connect timeout, the error-without-close rule and the factory signal).
     name: "socket-store: import { SocketStore }, xstate included",
     path: "dist/index.js",
     import: "{ SocketStore }",
-    limit: "16.5 kB",
+    limit: "17.4 kB",
   },
   {
-    // 4.38 kB measured.
+    // 5.05 kB measured (4.38 kB before the connect timeout, the error-without-close rule and the factory signal).
     name: "socket-store: import { SocketStore }, xstate left out (the package's own code)",
     path: "dist/index.js",
     import: "{ SocketStore }",
     ignore: ["xstate"],
-    limit: "4.6 kB",
+    limit: "5.3 kB",
   },
   {
     // 215 B measured.

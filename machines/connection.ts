@@ -215,7 +215,8 @@ export const connectionMachine = setup({
     },
     live: {
       id: "live",
-      description: "A socket is being made, connecting, open or closing: drop() or its close ends it, judged as a remote close unless the state says otherwise.",
+      // A socket is being made, connecting, open or closing: drop() or its close ends it,
+      // judged as a remote close unless the state says otherwise.
       initial: "connecting",
       on: {
         "SOCKET.CLOSED": "#remoteClose",
@@ -240,7 +241,7 @@ export const connectionMachine = setup({
           states: {
             creatingSocket: {
               id: "creatingSocket",
-              description: "This attempt's socket factory is called; leaving this state abandons the call.",
+              // This attempt's socket factory is called; leaving this state abandons the call.
               initial: "pending",
               on: {
                 "REPLACEMENT.READY": [
@@ -259,25 +260,26 @@ export const connectionMachine = setup({
                 timedOut: {
                   id: "factoryTimedOut",
                   tags: ["ending"],
-                  description: "The call outlived the connect timeout and was abandoned: the store fails the attempt like drop().",
+                  // The call outlived the connect timeout and was abandoned: the store fails the
+                  // attempt like drop().
                   entry: "endAttempt",
                 },
               },
             },
             handshake: {
               id: "handshake",
-              description: "The observed socket is connecting.",
+              // The observed socket is connecting.
               on: { "SOCKET.ERRORED": { guard: "isStillConnecting", target: "#handshakeFailed" } },
             },
             handshakeFailed: {
               id: "handshakeFailed",
-              description: "The socket reported an error while still CONNECTING: its close should follow at once.",
+              // The socket reported an error while still CONNECTING: its close should follow at once.
               after: { closeGrace: "#handshakeEnding" },
             },
             handshakeEnding: {
               id: "handshakeEnding",
               tags: ["ending"],
-              description: "The handshake timed out, or failed with no close: the store ends the socket like drop().",
+              // The handshake timed out, or failed with no close: the store ends the socket like drop().
               entry: "endAttempt",
             },
           },
@@ -289,7 +291,7 @@ export const connectionMachine = setup({
           states: {
             settling: {
               id: "settling",
-              description: "A replacement opened; the outage is over once it has stayed open for the stability window.",
+              // A replacement opened; the outage is over once it has stayed open for the stability window.
               after: { stabilityWindow: { target: "#stable", actions: "endOutage" } },
             },
             stable: { id: "stable" },
@@ -305,7 +307,8 @@ export const connectionMachine = setup({
             handedOver: {
               id: "handedOver",
               tags: ["asksRetryOnClose"],
-              description: "The socket was already closing when the store got it: its close is judged as a remote close.",
+              // The socket was already closing when the store got it: its close is judged as a
+              // remote close.
             },
             byApplication: {
               id: "byApplication",
@@ -314,7 +317,7 @@ export const connectionMachine = setup({
             },
             byStore: {
               id: "byStore",
-              description: "store.close() is final: the close is not judged.",
+              // store.close() is final: the close is not judged.
               on: {
                 "SOCKET.CLOSED": { target: "#closed", actions: "recordClose" },
                 "STORE.DROP": { target: "#closed", actions: "recordClose" },
@@ -326,23 +329,23 @@ export const connectionMachine = setup({
     },
     remoteClose: {
       id: "remoteClose",
-      description: "A close nobody asked for: retried unless retryOnClose declines.",
+      // A close nobody asked for: retried unless retryOnClose declines.
       entry: "recordClose",
       always: [{ guard: "retriesRemoteClose", target: "#checkingBudget" }, { target: "#closed" }],
     },
     applicationClose: {
       id: "applicationClose",
-      description: "A close the application started with socket.close(): retried only if retryOnClose accepts.",
+      // A close the application started with socket.close(): retried only if retryOnClose accepts.
       entry: "recordClose",
       always: [{ guard: "retriesApplicationClose", target: "#checkingBudget" }, { target: "#closed" }],
     },
     checkingBudget: {
       id: "checkingBudget",
-      description: "An attempt failed or an outage starts: the next attempt, or error when the budget is spent.",
+      // An attempt failed or an outage starts: the next attempt, or error when the budget is spent.
       always: [{ guard: "hasAttemptsLeft", target: "#reconnecting" }, { target: "#error" }],
     },
     disconnected: {
-      description: "No socket is connecting or open: reconnect() starts a fresh outage.",
+      // No socket is connecting or open: reconnect() starts a fresh outage.
       on: {
         "STORE.RECONNECT": { guard: "isReconnectEnabled", target: "#creatingSocket", actions: "startFreshOutage" },
         "STORE.CLOSE": "#closed",

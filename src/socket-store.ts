@@ -9,6 +9,7 @@ import { TopicRegistry } from "./topics.js";
 import type { CloseEventLike, ConnectionSnapshot, ConnectionStatus, MessageEventLike, ReconnectOptions, SocketStoreHandlers, SocketStoreOptions, TopicView, WebSocketLike } from "./types.js";
 
 const NO_HANDLERS: SocketStoreHandlers<any> = Object.freeze({});
+const cancelTimer = (id: unknown): void => clearTimeout(id as ReturnType<typeof setTimeout>);
 type Effect = ConnectionEmitted | { type: "createReplacement"; call: FactoryCall };
 
 /**
@@ -86,7 +87,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     // the store and see the effect when that call returns.
     const clock = {
       setTimeout: (fire: () => void, ms: number) => setTimeout(() => (fire(), this.#settle()), ms),
-      clearTimeout: (id: unknown) => clearTimeout(id as ReturnType<typeof setTimeout>),
+      clearTimeout: cancelTimer,
     };
     this.#actor = createActor(SocketStore.#machine, { input: { readyState: socket.readyState, reconnect }, inspect, clock });
     SocketStore.#bySystem.set(this.#actor.system, this);
