@@ -4,15 +4,20 @@ export declare const FLAP_CLOSE_CODE: 1012;
 export type DemoCloseCode = (typeof DEMO_CLOSE_CODES)[number];
 
 export interface DemoServerState {
+  /** Connections open (or closing) now. */
   clients: number;
   /** Connections that went silent and are not terminated yet. */
   silent: number;
   refusing: boolean;
   refusingForMs: number;
+  neverAnswering: boolean;
+  neverAnsweringForMs: number;
   flapping: boolean;
   flappingForMs: number;
   accepted: number;
   refused: number;
+  /** Upgrade requests the server left unanswered. */
+  unanswered: number;
   flapped: number;
   dropped: number;
   closed: number;
@@ -31,16 +36,24 @@ export interface DemoServer {
   /** Closes every connection with a close frame carrying `code`; returns how many. */
   closeConnections(code: DemoCloseCode, reason?: string): number;
   /**
-   * Every open connection goes silent without closing: the server stops reading from its TCP
-   * socket and writes nothing more to it (terminated after 30 s); returns how many.
+   * Every open connection goes silent without closing: nothing more reaches its WebSocket layer
+   * and the server writes nothing to it (terminated after 30 s); returns how many.
    */
   silenceConnections(): number;
   /** Answers every upgrade with 401 for `seconds` (0 stops refusing). */
   refuseUpgrades(seconds: number): void;
   stopRefusing(): void;
+  /**
+   * Accepts the TCP connection of every upgrade and never answers it, for `seconds` (0 stops);
+   * requests still held then are answered.
+   */
+  neverAnswerUpgrades(seconds: number): void;
+  stopNeverAnswering(): void;
   /** Accepts every upgrade and closes it at once with 1012, for `seconds` (0 stops). */
   flap(seconds: number): void;
   stopFlapping(): void;
+  /** Stops every fault. */
+  heal(): void;
   state(): DemoServerState;
 }
 

@@ -1,11 +1,11 @@
 // The demo server: one HTTP port serves the page, the built package, the live statechart and a
-// WebSocket endpoint whose faults can be triggered from the page, over HTTP, or from tests.
-import { createServer } from "node:http";
+// WebSocket endpoint (the tests' fault server) whose faults can be triggered from the page, over
+// HTTP, or from tests.
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { WebSocketServer } from "ws";
+import { startFaultServer } from "../../test/support/fault-server.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = resolve(here, "../..");
@@ -90,129 +90,72 @@ function parseSeconds(value) {
  *   free one; distDir is the build of the package the page runs (default: the project's dist/).
  */
 export async function startDemoServer({ port = 0, tickMs = 1000, distDir = defaultDistDir } = {}) {
-  let refusingUntil = 0;
-  let flappingUntil = 0;
-  const counters = { accepted: 0, refused: 0, flapped: 0, dropped: 0, closed: 0, silenced: 0 };
-  /** Connections that went silent: nothing is read from them or written to them. */
-  const silent = new Map();
   let heartbeatBundle = null;
+  /** @type {import("../../test/support/fault-server.d.mts").FaultServer} */
+  let faults;
 
-  const isRefusing = () => Date.now() < refusingUntil;
-  const isFlapping = () => Date.now() < flappingUntil;
-
-  const wss = new WebSocketServer({
-    noServer: true,
-    verifyClient: (_info, done) => {
-      if (isRefusing()) {
-        counters.refused += 1;
-        done(false, 401, "Unauthorized");
-        return;
-      }
-      done(true);
-    },
-  });
-
-  const broadcast = (message) => {
-    const text = JSON.stringify(message);
-    for (const client of wss.clients) {
-      if (client.readyState === 1 && !silent.has(client)) client.send(text);
-    }
-  };
-
-  wss.on("connection", (client) => {
-    if (isFlapping()) {
-      counters.flapped += 1;
-      client.close(FLAP_CLOSE_CODE, "flapping");
-      return;
-    }
-    counters.accepted += 1;
-    client.on("error", () => {});
-    client.on("close", () => {
-      clearTimeout(silent.get(client));
-      silent.delete(client);
-    });
-    client.on("message", (data, isBinary) => {
-      if (silent.has(client)) return;
-      // The page's heartbeat: an application-level ping, answered with a plain "pong".
-      if (!isBinary && data.toString() === "ping") return client.send("pong");
-      const value = isBinary ? `<${data.length} bytes>` : data.toString();
-      client.send(JSON.stringify({ topic: "echo", value }));
-    });
-    // A fresh connection sees the clock at once instead of waiting for the next tick.
-    client.send(JSON.stringify({ topic: "clock", value: new Date().toISOString() }));
-  });
-
-  const ticker = setInterval(() => broadcast({ topic: "clock", value: new Date().toISOString() }), tickMs);
+  const forMs = (seconds) => seconds * 1000;
 
   const controls = {
     /** Terminates every connection (no close frame: clients see 1006). */
-    dropConnections() {
-      let count = 0;
-      for (const client of wss.clients) {
-        client.terminate();
-        count += 1;
-      }
-      counters.dropped += count;
-      return count;
-    },
+    dropConnections: () => faults.terminateAll(),
     /** Closes every connection with a close frame carrying `code`. */
     closeConnections(code, reason = "closed by the demo server") {
       if (!DEMO_CLOSE_CODES.includes(code)) throw new RangeError(`close code must be one of ${DEMO_CLOSE_CODES.join(", ")}`);
-      let count = 0;
-      for (const client of wss.clients) {
-        client.close(code, reason);
-        count += 1;
-      }
-      counters.closed += count;
-      return count;
+      return faults.closeAll(code, reason);
     },
     /**
-     * Every open connection goes silent without closing: the server stops reading from its TCP
-     * socket and writes nothing more to it. Only the client's heartbeat can tell; the server
+     * Every open connection goes silent without closing: nothing more reaches its WebSocket
+     * layer and the server writes nothing to it. Only the client's heartbeat can tell; the server
      * terminates the connection after 30 s.
      */
-    silenceConnections() {
-      let count = 0;
-      for (const client of wss.clients) {
-        if (client.readyState !== 1 || silent.has(client)) continue;
-        // ws keeps the TCP socket in `_socket`; pausing it stops reading (the pings stay unread).
-        client._socket.pause();
-        silent.set(client, setTimeout(() => client.terminate(), SILENT_LIMIT_MS));
-        count += 1;
-      }
-      counters.silenced += count;
-      return count;
-    },
+    silenceConnections: () => faults.silenceAll(),
     /** Answers every upgrade with 401 for `seconds` (0 stops refusing). */
-    refuseUpgrades(seconds) {
-      refusingUntil = seconds > 0 ? Date.now() + seconds * 1000 : 0;
-    },
-    stopRefusing() {
-      refusingUntil = 0;
-    },
+    refuseUpgrades: (seconds) => faults.refuseUpgrades({ status: 401, forMs: forMs(seconds) }),
+    stopRefusing: () => faults.stop("refuse"),
+    /** Accepts the TCP connection of every upgrade and never answers it, for `seconds` (0 stops). */
+    neverAnswerUpgrades: (seconds) => faults.neverAnswerUpgrades({ forMs: forMs(seconds) }),
+    stopNeverAnswering: () => faults.stop("hang"),
     /** Accepts every upgrade and closes it at once, for `seconds` (0 stops flapping). */
-    flap(seconds) {
-      flappingUntil = seconds > 0 ? Date.now() + seconds * 1000 : 0;
-    },
-    stopFlapping() {
-      flappingUntil = 0;
-    },
+    flap: (seconds) => faults.flap({ code: FLAP_CLOSE_CODE, reason: "flapping", forMs: forMs(seconds) }),
+    stopFlapping: () => faults.stop("flap"),
+    /** Stops every fault. */
+    heal: () => faults.heal(),
     state() {
+      const state = faults.state();
       return {
-        clients: wss.clients.size,
-        silent: silent.size,
-        refusing: isRefusing(),
-        refusingForMs: Math.max(0, refusingUntil - Date.now()),
-        flapping: isFlapping(),
-        flappingForMs: Math.max(0, flappingUntil - Date.now()),
-        ...counters,
+        clients: state.live,
+        silent: state.silent,
+        refusing: state.refusing,
+        refusingForMs: state.refusingForMs,
+        neverAnswering: state.hanging,
+        neverAnsweringForMs: state.hangingForMs,
+        flapping: state.flapping,
+        flappingForMs: state.flappingForMs,
+        accepted: state.accepted,
+        refused: state.refused,
+        unanswered: state.hung,
+        flapped: state.flapped,
+        dropped: state.terminated,
+        closed: state.closed,
+        silenced: state.silenced,
       };
     },
   };
 
+  /** POST /api/<fault>?seconds=N: a fault for N seconds (0 stops it). */
+  const timedFaults = { "/api/refuse": controls.refuseUpgrades, "/api/never-answer": controls.neverAnswerUpgrades, "/api/flap": controls.flap };
+
   async function handleApi(request, response, url) {
     if (request.method === "GET" && url.pathname === "/api/state") return sendJson(response, 200, controls.state());
     if (request.method !== "POST") return sendJson(response, 405, { error: "use POST" });
+    const timed = timedFaults[url.pathname];
+    if (timed) {
+      const seconds = parseSeconds(url.searchParams.get("seconds") ?? "10");
+      if (seconds === null) return sendJson(response, 400, { error: `seconds must be 0..${MAX_FAULT_SECONDS}` });
+      timed(seconds);
+      return sendJson(response, 200, controls.state());
+    }
     switch (url.pathname) {
       case "/api/drop":
         return sendJson(response, 200, { dropped: controls.dropConnections() });
@@ -223,24 +166,15 @@ export async function startDemoServer({ port = 0, tickMs = 1000, distDir = defau
         if (!DEMO_CLOSE_CODES.includes(code)) return sendJson(response, 400, { error: `code must be one of ${DEMO_CLOSE_CODES.join(", ")}` });
         return sendJson(response, 200, { closed: controls.closeConnections(code) });
       }
-      case "/api/refuse": {
-        const seconds = parseSeconds(url.searchParams.get("seconds") ?? "10");
-        if (seconds === null) return sendJson(response, 400, { error: `seconds must be 0..${MAX_FAULT_SECONDS}` });
-        controls.refuseUpgrades(seconds);
+      case "/api/heal":
+        controls.heal();
         return sendJson(response, 200, controls.state());
-      }
-      case "/api/flap": {
-        const seconds = parseSeconds(url.searchParams.get("seconds") ?? "10");
-        if (seconds === null) return sendJson(response, 400, { error: `seconds must be 0..${MAX_FAULT_SECONDS}` });
-        controls.flap(seconds);
-        return sendJson(response, 200, controls.state());
-      }
       default:
         return sendJson(response, 404, { error: "unknown control" });
     }
   }
 
-  const server = createServer(async (request, response) => {
+  async function onRequest(request, response) {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     try {
       if (url.pathname.startsWith("/api/")) return await handleApi(request, response, url);
@@ -268,45 +202,34 @@ export async function startDemoServer({ port = 0, tickMs = 1000, distDir = defau
             : "server error",
       });
     }
-  });
+  }
 
-  server.on("upgrade", (request, socket, head) => {
-    const { pathname } = new URL(request.url ?? "/", "http://127.0.0.1");
-    if (pathname !== "/ws") {
-      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-      return;
-    }
-    wss.handleUpgrade(request, socket, head, (client) => wss.emit("connection", client, request));
+  faults = await startFaultServer({
+    port,
+    path: "/ws",
+    silentLimitMs: SILENT_LIMIT_MS,
+    onRequest,
+    // A fresh connection sees the clock at once instead of waiting for the next tick.
+    onConnection: (connection) => connection.send(JSON.stringify({ topic: "clock", value: new Date().toISOString() })),
+    onMessage(connection, data, isBinary) {
+      // The page's heartbeat: an application-level ping, answered with a plain "pong".
+      if (!isBinary && data.toString() === "ping") return connection.send("pong");
+      const value = isBinary ? `<${data.length} bytes>` : data.toString();
+      connection.send(JSON.stringify({ topic: "echo", value }));
+    },
   });
-
-  await new Promise((resolveListen, rejectListen) => {
-    server.once("error", rejectListen);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", rejectListen);
-      resolveListen();
-    });
-  });
-
-  const address = server.address();
-  const boundPort = typeof address === "object" && address ? address.port : port;
+  const ticker = setInterval(() => faults.broadcast(JSON.stringify({ topic: "clock", value: new Date().toISOString() })), tickMs);
 
   let closing = null;
   function close() {
-    closing ??= new Promise((resolveClose) => {
-      clearInterval(ticker);
-      for (const timer of silent.values()) clearTimeout(timer);
-      for (const client of wss.clients) client.terminate();
-      wss.close();
-      server.closeAllConnections();
-      server.close(() => resolveClose());
-    });
+    closing ??= (clearInterval(ticker), faults.close());
     return closing;
   }
 
   return {
-    url: `http://127.0.0.1:${boundPort}/`,
-    wsUrl: `ws://127.0.0.1:${boundPort}/ws`,
-    port: boundPort,
+    url: `${faults.url}/`,
+    wsUrl: faults.wsUrl,
+    port: faults.port,
     close,
     ...controls,
   };

@@ -3,8 +3,9 @@ import { SocketStore, isSocketStoreError } from "socket-store";
 import { startHeartbeat } from "/recipes/heartbeat.js";
 import { createStatechartView } from "/statechart.js";
 
-// Small delays so a whole outage fits in a few seconds of watching.
-const reconnect = { enabled: true, backoff: "fixed", initialDelayMs: 500, maxDelayMs: 1000, maxAttempts: 4 };
+// Small delays so a whole outage fits in a few seconds of watching; a connect timeout short enough
+// to watch it end attempt after attempt while the server never answers upgrades (default 10 s).
+const reconnect = { enabled: true, backoff: "fixed", initialDelayMs: 500, maxDelayMs: 1000, maxAttempts: 4, connectTimeoutMs: 3000 };
 // The server answers "ping" with "pong"; a connection that goes silent is dropped within 1.5 s.
 const heartbeatOptions = { intervalMs: 1000, timeoutMs: 500 };
 const LOG_LIMIT = 60;
@@ -154,11 +155,9 @@ const serverControls = {
   "server-silence": () => control("/api/silence"),
   "server-close": () => control(`/api/close?code=${encodeURIComponent($("server-close-code").value)}`),
   "server-refuse": () => control(`/api/refuse?seconds=${secondsFrom("server-refuse-seconds")}`),
+  "server-never-answer": () => control(`/api/never-answer?seconds=${secondsFrom("server-never-answer-seconds")}`),
   "server-flap": () => control(`/api/flap?seconds=${secondsFrom("server-flap-seconds")}`),
-  "server-heal": async () => {
-    await control("/api/refuse?seconds=0");
-    return control("/api/flap?seconds=0");
-  },
+  "server-heal": () => control("/api/heal"),
 };
 
 for (const [id, run] of Object.entries(serverControls)) {
@@ -175,6 +174,7 @@ async function refreshServerState() {
     const state = await response.json();
     const faults = [];
     if (state.refusing) faults.push(`refusing ${Math.ceil(state.refusingForMs / 1000)} s`);
+    if (state.neverAnswering) faults.push(`not answering upgrades ${Math.ceil(state.neverAnsweringForMs / 1000)} s`);
     if (state.flapping) faults.push(`flapping ${Math.ceil(state.flappingForMs / 1000)} s`);
     if (state.silent > 0) faults.push(`${state.silent} silent`);
     $("server-state").textContent = `${state.clients} client(s); ${faults.length ? faults.join(", ") : "healthy"}`;
@@ -186,8 +186,9 @@ setInterval(refreshServerState, 500);
 refreshServerState();
 
 $("policy").textContent =
-  `fixed ${reconnect.initialDelayMs} ms, ${reconnect.maxAttempts} attempts, stable after ${reconnect.maxDelayMs} ms; ` +
-  `heartbeat every ${heartbeatOptions.intervalMs} ms, pong within ${heartbeatOptions.timeoutMs} ms`;
+  `fixed ${reconnect.initialDelayMs} ms, ${reconnect.maxAttempts} attempts, stable after ${reconnect.maxDelayMs} ms, ` +
+  `connect timeout ${reconnect.connectTimeoutMs} ms; heartbeat every ${heartbeatOptions.intervalMs} ms, pong within ${heartbeatOptions.timeoutMs} ms`;
+$("connect-timeout").textContent = `${reconnect.connectTimeoutMs / 1000} s`;
 
 // Fitted to the page by default; at its actual size the diagram scrolls sideways.
 $("statechart-size").addEventListener("click", () => {
