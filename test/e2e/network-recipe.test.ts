@@ -1,20 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build, type Plugin } from "esbuild";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "puppeteer-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { WebSocketServer } from "ws";
-import { CHROMIUM_FLAGS, CHROMIUM_PATH, hasChromium } from "./chromium";
+import { BROWSERS, hasBrowser, installHint, launchBrowser } from "../support/browsers.mjs";
+import { startFaultServer, type FaultServer } from "../support/fault-server.mjs";
 import { ensureBuiltPackage, projectRoot } from "./built-package";
 
 const WAIT_MS = 10_000;
 const builtEntry = join(projectRoot, "dist/index.js");
 
+const hasChromium = hasBrowser("chromium");
 if (!hasChromium) {
-  console.warn(`e2e: skipped — ${CHROMIUM_PATH} not found (apt-get install -y chromium)`);
+  console.warn(`e2e: skipped — ${BROWSERS.chromium.executablePath} not found (${installHint(["chromium"])})`);
 }
 
 /**
@@ -68,53 +67,27 @@ async function bundlePage(dir: string): Promise<void> {
   });
 }
 
-interface PageServer {
-  url: string;
-  /** WebSocket connections the server accepted, in order. */
-  connections: number;
-  close(): Promise<void>;
-}
-
-async function startPageServer(dir: string): Promise<PageServer> {
+/** The fault server at /feed (answering "ping" with "pong"), also serving the page. */
+function startPageServer(dir: string): Promise<FaultServer> {
   const files: Record<string, [string, string]> = {
     "/": ["index.html", "text/html; charset=utf-8"],
     "/page.bundle.js": ["page.bundle.js", "text/javascript; charset=utf-8"],
   };
-  const sockets = new Set<Socket>();
-  const http: Server = createServer((request, response) => {
-    const file = files[new URL(request.url ?? "/", "http://127.0.0.1").pathname];
-    if (!file) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { "content-type": file[1], "cache-control": "no-store" });
-    response.end(readFileSync(join(dir, file[0])));
+  return startFaultServer({
+    path: "/feed",
+    onRequest(request, response) {
+      const file = files[new URL(request.url ?? "/", "http://127.0.0.1").pathname];
+      if (!file) {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { "content-type": file[1], "cache-control": "no-store" });
+      response.end(readFileSync(join(dir, file[0])));
+    },
+    onMessage: (connection, data) => {
+      if (String(data) === "ping") connection.send("pong");
+    },
   });
-  http.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  const wss = new WebSocketServer({ server: http, path: "/feed" });
-  const server: PageServer = {
-    url: "",
-    connections: 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        for (const socket of sockets) socket.destroy();
-        wss.close();
-        http.close(() => resolve());
-      }),
-  };
-  wss.on("connection", (client) => {
-    server.connections++;
-    client.on("message", (data) => {
-      if (String(data) === "ping") client.send("pong");
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  server.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
-  return server;
 }
 
 interface PageLog {
@@ -125,7 +98,7 @@ interface PageLog {
 
 describe.skipIf(!hasChromium)("the network recipe in Chromium", () => {
   let dir: string;
-  let server: PageServer;
+  let server: FaultServer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -136,7 +109,7 @@ describe.skipIf(!hasChromium)("the network recipe in Chromium", () => {
     dir = mkdtempSync(join(tmpdir(), "socket-store-network-recipe-"));
     await bundlePage(dir);
     server = await startPageServer(dir);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true });
+    browser = await launchBrowser("chromium");
   });
 
   afterAll(async () => {
@@ -146,12 +119,12 @@ describe.skipIf(!hasChromium)("the network recipe in Chromium", () => {
   });
 
   beforeEach(async () => {
-    server.connections = 0;
+    server.reset();
     pageErrors = [];
-    context = await browser.newContext();
+    context = await browser.createBrowserContext();
     page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    await page.goto(server.url);
+    page.on("pageerror", (error) => pageErrors.push((error as Error).message));
+    await page.goto(`${server.url}/`);
   });
 
   afterEach(async () => {
@@ -161,14 +134,14 @@ describe.skipIf(!hasChromium)("the network recipe in Chromium", () => {
   const status = () => page.evaluate(() => (window as unknown as { __store: { status: string } }).__store.status);
   const pageLog = () => page.evaluate(() => (window as unknown as { __log: PageLog }).__log);
   const statusIs = (expected: string) =>
-    page.waitForFunction((value) => (window as unknown as { __store: { status: string } }).__store.status === value, expected, { timeout: WAIT_MS });
+    page.waitForFunction((value) => (window as unknown as { __store: { status: string } }).__store.status === value, { timeout: WAIT_MS }, expected);
 
   it("drops the connection when the browser goes offline, and is open again on a fresh connection as soon as it is back online", async () => {
     await statusIs("open");
-    expect(server.connections).toBe(1);
+    expect(server.state().accepted).toBe(1);
 
-    await context.setOffline(true);
-    await page.waitForFunction(() => (window as unknown as { __log: PageLog }).__log.windowEvents.length === 1, undefined, { timeout: WAIT_MS });
+    await page.setOfflineMode(true);
+    await page.waitForFunction(() => (window as unknown as { __log: PageLog }).__log.windowEvents.length === 1, { timeout: WAIT_MS });
     const [offline] = (await pageLog()).windowEvents;
     expect(offline!.type).toBe("offline");
     // Chromium's offline emulation leaves an open WebSocket alone: the recipe is what ends it.
@@ -176,26 +149,26 @@ describe.skipIf(!hasChromium)("the network recipe in Chromium", () => {
     expect(offline!.lastClose).toEqual({ code: 1006, reason: "offline", wasClean: false });
     expect(await status()).toBe("reconnecting");
 
-    await context.setOffline(false);
+    await page.setOfflineMode(false);
     await statusIs("open");
     const log = await pageLog();
     expect(log.windowEvents.map((event) => event.type)).toEqual(["offline", "online"]);
     expect(log.statuses).toEqual(["connecting", "open", "reconnecting", "connecting", "open"]);
-    expect(server.connections).toBe(2);
+    expect(server.state().accepted).toBe(2);
     expect(pageErrors).toEqual([]);
   });
 
   it("removes its listeners when stopped: going offline then leaves the connection alone", async () => {
     await statusIs("open");
     await page.evaluate(() => (window as unknown as { __stopWatching: () => void }).__stopWatching());
-    await context.setOffline(true);
-    await page.waitForFunction(() => (window as unknown as { __log: PageLog }).__log.windowEvents.length === 1, undefined, { timeout: WAIT_MS });
+    await page.setOfflineMode(true);
+    await page.waitForFunction(() => (window as unknown as { __log: PageLog }).__log.windowEvents.length === 1, { timeout: WAIT_MS });
     const [offline] = (await pageLog()).windowEvents;
     expect(offline).toEqual({ type: "offline", status: "open", lastClose: null });
-    await context.setOffline(false);
-    await page.waitForFunction(() => (window as unknown as { __log: PageLog }).__log.windowEvents.length === 2, undefined, { timeout: WAIT_MS });
+    await page.setOfflineMode(false);
+    await page.waitForFunction(() => (window as unknown as { __log: PageLog }).__log.windowEvents.length === 2, { timeout: WAIT_MS });
     expect((await pageLog()).statuses).toEqual(["connecting", "open"]);
-    expect(server.connections).toBe(1);
+    expect(server.state().accepted).toBe(1);
     expect(pageErrors).toEqual([]);
   });
 });

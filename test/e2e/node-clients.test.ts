@@ -1,9 +1,8 @@
-import { createServer, type Server } from "node:http";
-import type { Socket } from "node:net";
 import { WebSocket as UndiciWebSocket } from "undici";
 import { WebSocket as WsWebSocket } from "ws";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startDemoServer, type DemoServer } from "../../examples/demo/demo-server.mjs";
+import { startFaultServer, type FaultServer } from "../support/fault-server.mjs";
 import {
   SocketStore,
   type ConnectionSnapshot,
@@ -116,8 +115,7 @@ describe.each(clients)("a SocketStore over the %s client against the demo server
     await demo.close();
   });
   beforeEach(() => {
-    demo.stopRefusing();
-    demo.stopFlapping();
+    demo.heal();
   });
   afterEach(() => {
     for (const cleanup of cleanups.splice(0)) cleanup();
@@ -195,6 +193,25 @@ describe.each(clients)("a SocketStore over the %s client against the demo server
     expect(statuses).toEqual(["connecting", "open", "reconnecting", "connecting", "open", "closed"]);
   });
 
+  it("ends each attempt with ERR_CONNECT_TIMEOUT while the server never answers upgrades, then error", async () => {
+    const connectTimeoutMs = 200;
+    const { store, statuses, errors, seen } = connect({ connectTimeoutMs });
+    await until(store, seen, (snapshot) => snapshot.status === "open");
+
+    demo.neverAnswerUpgrades(60);
+    demo.dropConnections();
+    const failed = await until(store, seen, (snapshot) => snapshot.status === "error" && snapshot);
+    expect(failed.lastError?.code).toBe("ERR_RECONNECT_EXHAUSTED");
+    expect(failed.lastClose).toEqual({ code: 1006, reason: "", wasClean: false });
+    expect(statuses).toEqual(["connecting", "open", ...Array(reconnect.maxAttempts).fill(["reconnecting", "connecting"]).flat(), "error"]);
+    expect(errors.map((error) => error.code).filter((code) => code !== "ERR_SOCKET_ERROR")).toEqual([...Array(reconnect.maxAttempts).fill("ERR_CONNECT_TIMEOUT"), "ERR_RECONNECT_EXHAUSTED"]);
+    expect(demo.state().unanswered).toBe(reconnect.maxAttempts);
+
+    demo.stopNeverAnswering();
+    store.reconnect();
+    await until(store, seen, (snapshot) => snapshot.status === "open");
+  });
+
   it("does not let a flapping server reset the budget", async () => {
     const { store, seen } = connect();
     await until(store, seen, (snapshot) => snapshot.status === "open");
@@ -209,9 +226,9 @@ describe.each(clients)("a SocketStore over the %s client against the demo server
 
 describe("ws replacement sockets the store lets go of while they are still connecting", () => {
   let demo: DemoServer;
-  let silentServer: Server;
+  /** Takes every upgrade request and never answers it, so the replacement stays connecting. */
+  let silentServer: FaultServer;
   let silentUrl: string;
-  const heldUpgrades = new Set<Socket>();
   const cleanups: Array<() => void> = [];
   afterEach(() => {
     for (const cleanup of cleanups.splice(0)) cleanup();
@@ -219,19 +236,12 @@ describe("ws replacement sockets the store lets go of while they are still conne
 
   beforeAll(async () => {
     demo = await startDemoServer({ tickMs: 1000 });
-    // Takes the upgrade request and never answers it, so the replacement stays connecting.
-    silentServer = createServer();
-    silentServer.on("upgrade", (_request, socket: Socket) => {
-      heldUpgrades.add(socket);
-      socket.on("error", () => {});
-    });
-    await new Promise<void>((resolveListen) => silentServer.listen(0, "127.0.0.1", resolveListen));
-    const address = silentServer.address();
-    silentUrl = `ws://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/`;
+    silentServer = await startFaultServer();
+    silentServer.neverAnswerUpgrades();
+    silentUrl = silentServer.wsUrl;
   });
   afterAll(async () => {
-    for (const socket of heldUpgrades) socket.destroy();
-    await new Promise((resolveClose) => silentServer.close(resolveClose));
+    await silentServer.close();
     await demo.close();
   });
 
