@@ -22,6 +22,7 @@ export default defineConfig({
       // The Vue and Svelte entries import the root by the package's name (external in the build):
       // in tests that name means the sources, as in tsconfig.json's paths.
       { find: /^socket-store$/, replacement: fromRoot("./src/index.ts") },
+      { find: /^socket-store\/testing$/, replacement: fromRoot("./src/testing/index.ts") },
       // `mount` works only in Svelte's browser build, which Vitest's DOM environments do not
       // select (they resolve without the `browser` condition, for every package alike).
       { find: /^svelte$/, replacement: fromRoot("./node_modules/svelte/src/index-client.js") },

@@ -427,12 +427,13 @@ export function recomputePath(config: PathConfig, path: ModelPath): ModelPath {
  * closing — when both were or were not just reached by `store.close()`. That last bit is not in
  * the machine: it keeps a close event right after `store.close()` on the paths even where a
  * machine ignored the call (the documented behaviour then wants `closed`, whatever the machine
- * did). With close codes of the application's own, the code of `lastClose` counts too, so a path
- * leads to each state by each code the predicate judged.
+ * did). A `lastClose` with one of the application's own close codes counts too, so a path leads
+ * to each state by each of those codes.
  */
 export function serializeModelState(config: PathConfig, snapshot: ModelSnapshot, event?: ModelEvent): string {
   const afterStoreClose = isIn(snapshot, "live.closing.byStore") || (isIn(snapshot, "live.closing") && event?.action?.kind === "storeClose");
-  const closeCode = config.closeCodes.length > 0 ? (snapshot.context.lastClose?.code ?? null) : null;
+  const lastCode = snapshot.context.lastClose?.code;
+  const closeCode = lastCode !== undefined && config.closeCodes.includes(lastCode) ? lastCode : null;
   return JSON.stringify([snapshot.value, snapshot.context.attempt, snapshot.context.retryDelayMs, afterStoreClose, closeCode]);
 }
 

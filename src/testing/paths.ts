@@ -115,8 +115,8 @@ export interface ConnectionPathsOptions {
   /**
    * Close codes the paths' closes use beside the model's own (1000, 1001, 1006, 1008, 4000,
    * 4999, and 1000/1002 from `ws` itself): the codes your `retryOnClose` or your UI treat apart,
-   * e.g. `[4401]`. Each is closed cleanly, except 1006. With codes given, the paths also reach
-   * each state once per code of `lastClose`.
+   * e.g. `[4401]`. Each is closed cleanly, except 1006. The paths also reach each state once
+   * with each of these codes as `lastClose`.
    * @default []
    */
   closeCodes?: readonly number[];
