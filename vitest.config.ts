@@ -3,6 +3,17 @@ import { defineConfig } from "vitest/config";
 
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
+/** The slow layers: in `npm run test:all` only. */
+const SLOW = [
+  "test/package/**/*.test.ts",
+  "test/e2e/**/*.test.ts",
+  "test/stately/**/*.test.ts",
+  "test/soak/**/*.test.ts",
+  "test/runtimes/**/*.test.ts",
+  "test/react/react-18-types.test.ts",
+  "test/paths/paths-full.test.ts",
+];
+
 export default defineConfig({
   plugins: [
     {
@@ -29,9 +40,28 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["test/**/*.test.ts", "test/**/*.test.tsx", "examples/**/*.test.ts"],
-    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"] },
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        // `npm test`: every behaviour, in about a minute (test/README.md lists the layers).
+        extends: true,
+        test: {
+          name: "fast",
+          include: ["test/**/*.test.ts", "test/**/*.test.tsx", "examples/**/*.test.ts"],
+          exclude: SLOW,
+        },
+      },
+      {
+        // Added by `npm run test:all` (what CI runs): the packed package, browsers, Stately's
+        // parser, the soak, React 18's types, the runtime scenarios and the full path sets.
+        extends: true,
+        test: {
+          name: "slow",
+          include: SLOW,
+          typecheck: { enabled: true, include: ["test/**/*.test-d.ts"] },
+        },
+      },
+    ],
   },
 });
