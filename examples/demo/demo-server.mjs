@@ -65,7 +65,7 @@ async function bundleHeartbeatRecipe() {
       {
         name: "package-from-import-map",
         setup(esbuild) {
-          esbuild.onResolve({ filter: /\/src\/index\.js$/ }, () => ({ path: "socket-store", external: true }));
+          esbuild.onResolve({ filter: /^socket-store$/ }, () => ({ path: "socket-store", external: true }));
         },
       },
     ],

@@ -1,4 +1,4 @@
-import type { ReplacementContext, WebSocketLike } from "../../src/index.js";
+import type { ReplacementContext, WebSocketLike } from "socket-store";
 
 export interface FreshTokenOptions {
   /** The socket URL without the token (it must not carry a credential of its own). */

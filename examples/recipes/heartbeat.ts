@@ -1,4 +1,4 @@
-import { isSocketStoreError, type SocketStore, type WebSocketLike } from "../../src/index.js";
+import { isSocketStoreError, type SocketStore, type WebSocketLike } from "socket-store";
 
 /** Stops the heartbeat when called (removes its interval, timer, listener and subscription). */
 export interface Heartbeat {

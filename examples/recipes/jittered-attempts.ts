@@ -1,4 +1,4 @@
-import type { ReplacementContext, WebSocketLike } from "../../src/index.js";
+import type { ReplacementContext, WebSocketLike } from "socket-store";
 
 export interface JitterOptions {
   /** The longest wait before attempt `attempt` (1-based), in ms; the wait is uniform in [0, budgetMs(attempt)]. Must give a finite number ≥ 0. */

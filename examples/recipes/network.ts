@@ -1,4 +1,4 @@
-import type { ConnectionStatus, SocketStore } from "../../src/index.js";
+import type { ConnectionStatus, SocketStore } from "socket-store";
 import type { Heartbeat } from "./heartbeat.js";
 
 export interface WatchNetworkOptions {

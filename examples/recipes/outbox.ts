@@ -1,4 +1,4 @@
-import type { SocketStore } from "../../src/index.js";
+import type { SocketStore } from "socket-store";
 
 /** What `store.send()` accepts. */
 export type OutboxData = string | ArrayBufferLike | Blob | ArrayBufferView;

@@ -52,7 +52,7 @@ describe("the status line", () => {
     vi.useRealTimers();
   });
 
-  const buttons = () => [...element.querySelectorAll("button")];
+  const buttons = () => Array.from(element.querySelectorAll("button"));
   const sendButton = () => buttons().find((button) => button.textContent === "Send")!;
   const reconnectButton = () => buttons().find((button) => button.textContent === "Reconnect");
   const shown = () => ({
