@@ -12,8 +12,8 @@ export default {
     // Run the tests Stryker's coverage analysis picks, not vitest's import-graph guess.
     related: false,
   },
-  // The core: the optional entries (react, testing) have suites of their own.
-  mutate: ["src/**/*.ts", "!src/react/**", "!src/testing/**", "machines/**/*.ts"],
+  // The core: the optional entries (react, vue, svelte, testing) have suites of their own.
+  mutate: ["src/**/*.ts", "!src/react/**", "!src/vue/**", "!src/svelte/**", "!src/bindings/**", "!src/testing/**", "machines/**/*.ts"],
   coverageAnalysis: "perTest",
   concurrency: 2,
   timeoutMS: 20_000,
