@@ -205,6 +205,8 @@ function storeClient(reconnect: SocketStoreReconnectOptions, clock: SimulatedClo
 
 /** The jitter setting recommended for large fleets (docs/app-recipes.md explains the choice). */
 const fleetPolicy = { maxAttempts: 10, backoff: "exponential", initialDelayMs: 2_000, maxDelayMs: 30_000 } as const;
+// The connect timeout counts the jitter wait: longer than the largest wait plus a handshake.
+const JITTER_TIMEOUT_MS = 45_000;
 
 const subjects: Subject[] = [
   {
@@ -221,7 +223,7 @@ const subjects: Subject[] = [
   },
   {
     name: "socket-store + jitter recipe, default delays",
-    settings: "maxAttempts 10, exponential 250 → 30000 ms, then a wait uniform in [0, that delay]",
+    settings: "maxAttempts 10, exponential 250 → 30000 ms, then a wait uniform in [0, that delay]; connect timeout 45 s",
     clients: CLIENTS,
     build: (random, clock) => {
       const policy = { backoff: "exponential", initialDelayMs: 250, maxDelayMs: 30_000 } as const;
@@ -229,31 +231,31 @@ const subjects: Subject[] = [
         budgetMs: (attempt) => backoffDelay(attempt, policy),
         random,
       });
-      return storeClient({ enabled: true, maxAttempts: 10, ...policy, createSocket }, clock);
+      return storeClient({ enabled: true, maxAttempts: 10, ...policy, connectTimeoutMs: JITTER_TIMEOUT_MS, createSocket }, clock);
     },
   },
   {
     name: "socket-store + jitter recipe, recommended for fleets",
-    settings: "maxAttempts 10, exponential 2000 → 30000 ms, then a wait uniform in [0, that delay]",
+    settings: "maxAttempts 10, exponential 2000 → 30000 ms, then a wait uniform in [0, that delay]; connect timeout 45 s",
     clients: CLIENTS,
     build: (random, clock) => {
       const createSocket = jitteredCreateSocket(() => new SimulatedSocket(URL_OF_SERVER), {
         budgetMs: (attempt) => backoffDelay(attempt, fleetPolicy),
         random,
       });
-      return storeClient({ enabled: true, ...fleetPolicy, createSocket }, clock);
+      return storeClient({ enabled: true, ...fleetPolicy, connectTimeoutMs: JITTER_TIMEOUT_MS, createSocket }, clock);
     },
   },
   {
     name: "socket-store + jitter recipe, full jitter",
-    settings: "maxAttempts 10, fixed 0 ms, maxDelayMs 10000; a wait uniform in [0, min(10000, 1000 × 2^attempt)]",
+    settings: "maxAttempts 10, fixed 0 ms, maxDelayMs 10000; a wait uniform in [0, min(10000, 1000 × 2^attempt)]; connect timeout 20 s",
     clients: CLIENTS,
     build: (random, clock) => {
       const createSocket = jitteredCreateSocket(() => new SimulatedSocket(URL_OF_SERVER), {
         budgetMs: (attempt) => Math.min(10_000, 1000 * 2 ** attempt),
         random,
       });
-      return storeClient({ enabled: true, maxAttempts: 10, backoff: "fixed", initialDelayMs: 0, maxDelayMs: 10_000, createSocket }, clock);
+      return storeClient({ enabled: true, maxAttempts: 10, backoff: "fixed", initialDelayMs: 0, maxDelayMs: 10_000, connectTimeoutMs: 20_000, createSocket }, clock);
     },
   },
   {

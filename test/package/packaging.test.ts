@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, posix } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuiltPackage } from "../e2e/built-package.js";
 import { installPackedPackage, installedFiles, projectRoot, type InstalledPackage } from "./installed-package.js";
@@ -29,10 +29,37 @@ beforeAll(async () => {
 afterAll(() => installed?.remove());
 
 describe("the published package", () => {
-  it("contains only dist, README, LICENSE and package.json", () => {
+  it("contains dist, and what the README links to: the docs, the recipes, the example, the statechart's source and its diagram", () => {
     const files = installedFiles(installed.appDir);
-    expect(files.filter((file) => !file.startsWith("dist/"))).toEqual(["LICENSE", "README.md", "package.json"]);
+    const outsideDist = files.filter((file) => !file.startsWith("dist/"));
+    expect(outsideDist.filter((file) => !/^(docs\/[\w-]+\.md|examples\/(recipes|status-line)\/[\w-]+\.ts|machines\/[\w-]+\.ts)$/.test(file))).toEqual([
+      "LICENSE",
+      "README.md",
+      "package.json",
+      "visualizations/connection.svg",
+    ]);
+    // The example's test is part of the example (an app copies both); no other test is shipped.
+    expect(outsideDist.filter((file) => file.endsWith(".test.ts"))).toEqual(["examples/status-line/status-line.test.ts"]);
+    expect(outsideDist).toEqual(expect.arrayContaining(["docs/behaviour.md", "docs/testing-your-app.md", "examples/status-line/status-line.ts", "machines/connection.ts"]));
     expect(files.filter((file) => file.startsWith("dist/")).every((file) => /^dist\/[\w-]+\.(js|cjs|d\.ts|d\.cts)$/.test(file)), files.join(", ")).toBe(true);
+  });
+
+  it("resolves every relative link of its README and docs in the installed package (links to the tests and the demo point into the repository)", () => {
+    const files = new Set(installedFiles(installed.appDir));
+    const broken: string[] = [];
+    const repositoryOnly: string[] = [];
+    for (const document of [...files].filter((file) => file === "README.md" || /^docs\/.*\.md$/.test(file))) {
+      const text = readFileSync(join(installed.appDir, "node_modules/socket-store", document), "utf8");
+      for (const [, link] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        const target = link!.split("#")[0]!;
+        if (target === "" || /^[a-z]+:/.test(target)) continue;
+        const resolved = posix.normalize(posix.join(posix.dirname(document), target)).replace(/\/$/, "");
+        if (/^(test|examples\/demo)\//.test(resolved)) repositoryOnly.push(resolved);
+        else if (!files.has(resolved) && ![...files].some((file) => file.startsWith(`${resolved}/`))) broken.push(`${document} → ${link}`);
+      }
+    }
+    expect(broken).toEqual([]);
+    expect(repositoryOnly.filter((path) => !existsSync(join(projectRoot, path)))).toEqual([]);
   });
 
   it("exports each entry as ESM for import and CommonJS for require, declarations first in each", () => {

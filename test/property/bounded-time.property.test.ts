@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { backoffDelay, SocketStore, type WebSocketLike } from "../../src/index.js";
 import { TestSocket } from "../../src/testing/test-socket.js";
 
-const NUM_RUNS = Number(process.env.SOCKET_STORE_PROPERTY_RUNS ?? 300);
+const NUM_RUNS = Number(process.env.SOCKET_STORE_PROPERTY_RUNS ?? 500);
 
 /** What the network does with one attempt's socket (or what the application's createSocket does). */
 type Attempt =
