@@ -42,6 +42,12 @@ function knownStepDescriptions(): Set<string> {
   return known;
 }
 
+describe("the README", () => {
+  it("stays within 16 KB: what a reader takes in on the package page", () => {
+    expect(Buffer.byteLength(read("README.md"))).toBeLessThanOrEqual(16 * 1024);
+  });
+});
+
 describe("the step descriptions the docs show", () => {
   it("are what the package generates, in docs/testing-your-app.md", () => {
     const block = renderStepsBlock();
@@ -54,7 +60,9 @@ describe("the step descriptions the docs show", () => {
 
   it("are real step descriptions where the README quotes them", () => {
     const readme = read("README.md");
-    const quoted = [...readme.matchAll(/`((?:server closes|wait \d+ ms|app calls|createSocket|the socket|the store)[^`]*)`/g)].map((match) => match[1]!);
+    const quoted = [...readme.matchAll(/`((?:server closes |wait \d+ ms |app calls |createSocket (?:returns|resolves|throws|rejects)|the socket |the store (?:constructs|ends))[^`]*)`/g)].map(
+      (match) => match[1]!,
+    );
     expect(quoted.length, "step descriptions quoted in the README").toBeGreaterThan(2);
     const known = knownStepDescriptions();
     expect(quoted.filter((description) => !known.has(description))).toEqual([]);
