@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MACHINE_STATE_IDS, MACHINE_TRANSITION_KEYS, machineTransitionsAlong, statesOf } from "./machine-transitions.js";
-import { describeConfig } from "../../src/testing/model.js";
 import { generateAllPaths } from "./configs.js";
-import { replayPath, TRANSITIONS_TAKEN_BY_STORES } from "./replay.js";
+import { replayEachGroup, TRANSITIONS_TAKEN_BY_STORES } from "./replay.js";
 
 const generationStarted = performance.now();
 const all = generateAllPaths();
@@ -17,23 +16,7 @@ console.log(
 );
 
 describe("paths generated from the connection statechart", () => {
-  beforeEach(() => {
-    vi.useFakeTimers();
-  });
-
-  afterEach(() => {
-    vi.clearAllTimers();
-    vi.useRealTimers();
-  });
-
-  for (const { config, kind, paths } of generated) {
-    it(`replay every ${kind} path of "${describeConfig(config)}" on a SocketStore with the machine's status, attempt and retryDelayMs after each step`, async () => {
-      expect(paths.length).toBeGreaterThan(0);
-      for (const [index, path] of paths.entries()) {
-        await replayPath(config, path, `${kind} path ${index + 1} of ${paths.length}, ${describeConfig(config)}`);
-      }
-    });
-  }
+  replayEachGroup(generated);
 
   it("take every transition of the machine definition, always and after included, and pass through every state, in the representative subset alone", () => {
     // What the machine takes along the paths, and what the replayed stores took beside it (their

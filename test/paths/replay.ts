@@ -4,7 +4,7 @@
  * against the path's machine snapshot and the contract after every step, with the handler,
  * timer and listener invariants the entry leaves to the tests.
  */
-import { expect, vi } from "vitest";
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { connectionSnapshotOf, SocketStore, type CloseEventLike, type ConnectionSnapshot, type SocketStoreErrorCode } from "../../src/index.js";
 import { startPath, TestSocket, type PendingFactoryCall } from "../../src/testing/index.js";
 import {
@@ -19,7 +19,9 @@ import {
   type ModelSnapshot,
   type PathConfig,
 } from "../../src/testing/model.js";
+import { describeConfig } from "../../src/testing/model.js";
 import { optionsOf, toConnectionPath } from "../../src/testing/paths.js";
+import type { GeneratedPaths } from "./configs.js";
 import { machineTransitionsAlong, transitionKeysOf } from "./machine-transitions.js";
 import { dropEnds, freshMemory, predicateAsked, rememberStep, specExpectation, type ExpectedView } from "./spec-oracle.js";
 
@@ -52,6 +54,27 @@ function timersExpectedIn(snapshot: ModelSnapshot): number {
 /** The store observes a socket that is connecting or open: store.close() closes it. */
 function hasLiveSocket(snapshot: ModelSnapshot): boolean {
   return (isIn(snapshot, "live.connecting") && !isIn(snapshot, "live.connecting.creatingSocket")) || isIn(snapshot, "live.open");
+}
+
+/** One test per group of generated paths, each replaying every path of it under fake timers. */
+export function replayEachGroup(groups: readonly GeneratedPaths[]): void {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  afterEach(() => {
+    vi.clearAllTimers();
+    vi.useRealTimers();
+  });
+
+  for (const { config, kind, paths } of groups) {
+    it(`replay every ${kind} path of "${describeConfig(config)}" on a SocketStore with the machine's status, attempt and retryDelayMs after each step`, async () => {
+      expect(paths.length).toBeGreaterThan(0);
+      for (const [index, path] of paths.entries()) {
+        await replayPath(config, path, `${kind} path ${index + 1} of ${paths.length}, ${describeConfig(config)}`);
+      }
+    });
+  }
 }
 
 /**

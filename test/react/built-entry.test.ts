@@ -1,41 +1,15 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuiltPackage, projectRoot } from "../e2e/built-package.js";
+import { builtDir, importedModules, installBuiltApp, readBuilt as read, type BuiltApp } from "../support/built-app.js";
 
-const builtDir = join(projectRoot, "dist");
-const read = (file: string) => readFileSync(join(builtDir, file), "utf8");
-
-/** Every module specifier a built file imports (static, dynamic and re-exports). */
-function importedModules(code: string): string[] {
-  const specifiers = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)["']([^"']+)["']/g)].map((match) => match[1]!);
-  return [...new Set(specifiers)].sort();
-}
-
-/**
- * An application folder with socket-store installed the way npm would (its package.json and
- * its built dist), next to the React and xstate it needs as links to this project's copies.
- */
-let appDir: string;
+let app: BuiltApp;
 
 beforeAll(async () => {
-  await ensureBuiltPackage();
-  appDir = mkdtempSync(join(tmpdir(), "socket-store-react-app-"));
-  const installed = join(appDir, "node_modules", "socket-store");
-  mkdirSync(installed, { recursive: true });
-  cpSync(join(projectRoot, "package.json"), join(installed, "package.json"));
-  cpSync(builtDir, join(installed, "dist"), { recursive: true });
-  for (const dependency of ["react", "react-dom", "xstate", "scheduler", "@types/react"]) {
-    mkdirSync(join(appDir, "node_modules", dependency, ".."), { recursive: true });
-    symlinkSync(join(projectRoot, "node_modules", dependency), join(appDir, "node_modules", dependency), "dir");
-  }
+  app = await installBuiltApp("react", ["react", "react-dom", "scheduler", "@types/react"]);
 }, 120_000);
 
-afterAll(() => {
-  if (appDir) rmSync(appDir, { recursive: true, force: true });
-});
+afterAll(() => app?.remove());
 
 describe("the built entries", () => {
   it("keep React out of the root entry", () => {
@@ -72,14 +46,12 @@ describe("the built entries", () => {
       }
       console.log(JSON.stringify({ html: renderToString(createElement(Ticker)), created }));
     `;
-    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: appDir, encoding: "utf8" });
+    const output = app.run(script);
     expect(JSON.parse(output)).toEqual({ html: "<p>null undefined</p>", created: 0 });
   });
 
   it("type-check an application that passes a store from the root entry to the hooks", () => {
-    writeFileSync(
-      join(appDir, "app.tsx"),
-      `import { SocketStore, type ConnectionSnapshot } from "socket-store";
+    expect(app.typeCheck({ "app.tsx": `import { SocketStore, type ConnectionSnapshot } from "socket-store";
        import { useConnection, useSocketStore, useTopic } from "socket-store/react";
        export function Ticker({ url }: { url: string }) {
          const store = useSocketStore(() => new SocketStore<{ price: number }>(new WebSocket(url)), [url]);
@@ -89,32 +61,6 @@ describe("the built entries", () => {
          useTopic(store, "volume");
          return <p>{connection?.status} {price}</p>;
        }
-      `,
-    );
-    writeFileSync(
-      join(appDir, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          target: "ES2022",
-          module: "ESNext",
-          moduleResolution: "Bundler",
-          jsx: "react-jsx",
-          lib: ["ES2022", "DOM", "ESNext.Disposable"],
-          types: [],
-          skipLibCheck: true,
-        },
-        files: ["app.tsx"],
-      }),
-    );
-    const tsc = join(projectRoot, "node_modules", "typescript", "bin", "tsc");
-    let output = "";
-    try {
-      execFileSync(process.execPath, [tsc, "-p", appDir], { cwd: appDir, encoding: "utf8" });
-    } catch (error) {
-      output = String((error as { stdout?: string }).stdout ?? error);
-    }
-    expect(output).toBe("");
+      ` }, { jsx: "react-jsx" })).toBe("");
   }, 60_000);
 });

@@ -1,40 +1,15 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuiltPackage, projectRoot } from "../e2e/built-package.js";
+import { builtDir, importedModules, installBuiltApp, readBuilt as read, type BuiltApp } from "../support/built-app.js";
 
-const builtDir = join(projectRoot, "dist");
-const read = (file: string) => readFileSync(join(builtDir, file), "utf8");
-
-/** Every module specifier a built file imports (static, dynamic and re-exports); JSDoc examples left out. */
-function importedModules(code: string): string[] {
-  const specifiers = [...code.replace(/\/\*[\s\S]*?\*\//g, "").matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)["']([^"']+)["']/g)].map((match) => match[1]!);
-  return [...new Set(specifiers)].sort();
-}
-
-/**
- * An application folder with socket-store installed the way npm would (its package.json and
- * its built dist), next to the Vue and xstate it needs as links to this project's copies.
- */
-let appDir: string;
+let app: BuiltApp;
 
 beforeAll(async () => {
-  await ensureBuiltPackage();
-  appDir = mkdtempSync(join(tmpdir(), "socket-store-vue-app-"));
-  const installed = join(appDir, "node_modules", "socket-store");
-  mkdirSync(installed, { recursive: true });
-  cpSync(join(projectRoot, "package.json"), join(installed, "package.json"));
-  cpSync(builtDir, join(installed, "dist"), { recursive: true });
-  for (const dependency of ["vue", "xstate"]) {
-    symlinkSync(join(projectRoot, "node_modules", dependency), join(appDir, "node_modules", dependency), "dir");
-  }
+  app = await installBuiltApp("vue", ["vue"]);
 }, 120_000);
 
-afterAll(() => {
-  if (appDir) rmSync(appDir, { recursive: true, force: true });
-});
+afterAll(() => app?.remove());
 
 describe("the built vue entry", () => {
   it("is never loaded by the root entry", () => {
@@ -76,14 +51,12 @@ describe("the built vue entry", () => {
       try { effectScope().run(() => useSocketStore("not a function")); } catch (error) { sameErrorClass = error instanceof SocketStoreError && error.code === "ERR_INVALID_ARGUMENT"; }
       console.log(JSON.stringify({ html: await renderToString(createSSRApp(Ticker)), created, sameErrorClass }));
     `;
-    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: appDir, encoding: "utf8" });
+    const output = app.run(script);
     expect(JSON.parse(output)).toEqual({ html: "<p>null undefined</p>", created: 0, sameErrorClass: true });
   });
 
   it("type-checks an application that passes a store from the root entry to the composables", () => {
-    writeFileSync(
-      join(appDir, "app.ts"),
-      `import { SocketStore, type ConnectionSnapshot } from "socket-store";
+    expect(app.typeCheck({ "app.ts": `import { SocketStore, type ConnectionSnapshot } from "socket-store";
        import { useConnection, useSocketStore, useTopic } from "socket-store/vue";
        import { ref, type ShallowRef } from "vue";
        export function useTicker() {
@@ -97,31 +70,6 @@ describe("the built vue entry", () => {
          store.value = null;
          return { connection, price };
        }
-      `,
-    );
-    writeFileSync(
-      join(appDir, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          target: "ES2022",
-          module: "ESNext",
-          moduleResolution: "Bundler",
-          lib: ["ES2022", "DOM", "ESNext.Disposable"],
-          types: [],
-          skipLibCheck: true,
-        },
-        files: ["app.ts"],
-      }),
-    );
-    const tsc = join(projectRoot, "node_modules", "typescript", "bin", "tsc");
-    let output = "";
-    try {
-      execFileSync(process.execPath, [tsc, "-p", appDir], { cwd: appDir, encoding: "utf8" });
-    } catch (error) {
-      output = String((error as { stdout?: string }).stdout ?? error);
-    }
-    expect(output).toBe("");
+      ` })).toBe("");
   }, 60_000);
 });
