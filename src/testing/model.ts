@@ -437,19 +437,18 @@ export function serializeModelState(config: PathConfig, snapshot: ModelSnapshot,
   return JSON.stringify([snapshot.value, snapshot.context.attempt, snapshot.context.retryDelayMs, afterStoreClose, closeCode]);
 }
 
+/** The timing options of a reconnect configuration, as the store takes them. */
+export function policyOf(reconnect: Pick<ReconnectConfig, "maxAttempts" | "backoff" | "initialDelayMs" | "maxDelayMs" | "connectTimeoutMs">) {
+  const { maxAttempts, backoff, initialDelayMs, maxDelayMs, connectTimeoutMs } = reconnect;
+  return { maxAttempts, backoff, initialDelayMs, maxDelayMs, connectTimeoutMs };
+}
+
 export function inputFor(config: PathConfig): ConnectionInput {
   const reconnect = config.reconnect;
   return {
     readyState: config.readyState,
     reconnect: reconnect
-      ? {
-          enabled: true,
-          maxAttempts: reconnect.maxAttempts,
-          backoff: reconnect.backoff,
-          initialDelayMs: reconnect.initialDelayMs,
-          maxDelayMs: reconnect.maxDelayMs,
-          connectTimeoutMs: reconnect.connectTimeoutMs,
-        }
+      ? { enabled: true, ...policyOf(reconnect) }
       : // The store's defaults when reconnect is disabled (they never matter then).
         { enabled: false, maxAttempts: 5, backoff: "exponential", initialDelayMs: 250, maxDelayMs: 5000, connectTimeoutMs: 10_000 },
   };

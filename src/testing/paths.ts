@@ -1,4 +1,4 @@
-import { connectionSnapshotOf, type CloseEventLike, type ConnectionSnapshot } from "socket-store";
+import { connectionSnapshotOf, type ConnectionSnapshot, type SocketStoreReconnectOptions } from "socket-store";
 import {
   FEW_VARIETY,
   FULL_VARIETY,
@@ -79,29 +79,19 @@ export interface ResolvedPathOptions {
  */
 export type PathKind = "shortest" | "transition" | "simple";
 
-export interface ReconnectPathOptions {
-  /** @default 5 */
-  maxAttempts?: number;
-  /** @default "exponential" */
-  backoff?: "fixed" | "exponential";
-  /** @default 250 */
-  initialDelayMs?: number;
-  /** @default 5000 */
-  maxDelayMs?: number;
-  /** @default 10000 */
-  connectTimeoutMs?: number | false;
+/**
+ * The store's reconnect options (with their defaults, `retryOnClose` included: every close a path
+ * contains is judged by it where the store would ask it, with each of the close codes the paths
+ * use, and `paths.retryOnClose` lists what it retried and declined), and how replacement sockets
+ * come instead of `createSocket`.
+ */
+export interface ReconnectPathOptions extends Omit<SocketStoreReconnectOptions, "enabled" | "createSocket"> {
   /**
-   * The store's `retryOnClose` (`run.storeOptions` hands it to the store). Every close a path
-   * contains is judged by it where the store would ask it, with each of the close codes the paths
-   * use (`closeCodes` adds yours); `paths.retryOnClose` lists the codes it retried and declined.
-   */
-  retryOnClose?: (event: CloseEventLike) => boolean;
-  /**
-   * How replacement sockets come: `"default"` (no `createSocket`: the store constructs
-   * `new previous.constructor(url, protocol)`), `"sync"` (a `createSocket` that returns or
-   * throws), `"async"` (one that resolves or rejects; the store is `connecting` meanwhile), or
-   * `"scripted"` (both). The paths decide what each call gives: a connecting or open socket, a
-   * closed one, something that is not a socket, an exception or a rejection.
+   * `"default"` (no `createSocket`: the store constructs `new previous.constructor(url,
+   * protocol)`), `"sync"` (a `createSocket` that returns or throws), `"async"` (one that resolves
+   * or rejects; the store is `connecting` meanwhile), or `"scripted"` (both). The paths decide
+   * what each call gives: a connecting or open socket, a closed one, something that is not a
+   * socket, an exception or a rejection.
    * @default "default"
    */
   factory?: FactoryKind;

@@ -1,5 +1,5 @@
 import type { ConnectionSnapshot, ReplacementContext, SocketStore, SocketStoreReconnectOptions } from "socket-store";
-import { NOT_SYNC, SYNC_FACTORY_OUTCOMES, syncFactoryResult, type FactoryOutcome } from "./model.js";
+import { NOT_SYNC, policyOf, SYNC_FACTORY_OUTCOMES, syncFactoryResult, type FactoryOutcome } from "./model.js";
 import type { ConnectionPath, ExpectedSnapshot, PathAction, PathStep } from "./paths.js";
 import { TestSocket, type ReadyState } from "./test-socket.js";
 
@@ -160,11 +160,7 @@ export function startPath(path: ConnectionPath, options: StartPathOptions): Path
   const storeOptions: PathStoreOptions = {
     reconnect: reconnect && {
       enabled: true,
-      maxAttempts: reconnect.maxAttempts,
-      backoff: reconnect.backoff,
-      initialDelayMs: reconnect.initialDelayMs,
-      maxDelayMs: reconnect.maxDelayMs,
-      connectTimeoutMs: reconnect.connectTimeoutMs,
+      ...policyOf(reconnect),
       ...(retryOnClose ? { retryOnClose } : {}),
       ...(reconnect.factory !== "default" ? { createSocket: createSocket as SocketStoreReconnectOptions["createSocket"] } : {}),
     },

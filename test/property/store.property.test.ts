@@ -10,7 +10,7 @@ import {
   type SocketStoreReconnectOptions,
 } from "../../src/index.js";
 import { TestSocket, type ReadyState } from "../../src/testing/test-socket.js";
-import { NOT_SYNC, predicateFor, syncFactoryResult } from "../../src/testing/model.js";
+import { NOT_SYNC, policyOf, predicateFor, syncFactoryResult } from "../../src/testing/model.js";
 
 const STATUSES = new Set(["connecting", "open", "closing", "closed", "reconnecting", "error"]);
 const NUM_RUNS = Number(process.env.SOCKET_STORE_PROPERTY_RUNS ?? 500);
@@ -271,11 +271,7 @@ async function runSequence(config: Config, operations: Operation[]): Promise<voi
     {
       reconnect: reconnect && {
         enabled: true,
-        maxAttempts: reconnect.maxAttempts,
-        backoff: reconnect.backoff,
-        initialDelayMs: reconnect.initialDelayMs,
-        maxDelayMs: reconnect.maxDelayMs,
-        connectTimeoutMs: reconnect.connectTimeoutMs,
+        ...policyOf(reconnect),
         retryOnClose: predicateFor(reconnect.predicate),
         ...(reconnect.factoryPlan ? { createSocket: createSocket as never } : {}),
       },
