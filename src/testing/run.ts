@@ -108,10 +108,10 @@ const codeOf = (error: unknown): unknown => (typeof error === "object" && error 
  *     const run = startPath(path, { clock: vi });
  *     const store = new SocketStore(run.socket, {}, run.storeOptions);
  *     run.attach(store);
- *     const banner = mountConnectionBanner(document.body, store);
- *     expect(document.body.textContent).toBe(bannerText(run.expected));
- *     for await (const step of run) expect(document.body.textContent, step.description).toBe(bannerText(step.expected));
- *     banner();
+ *     const unmount = mountStatusLine(document.body, store);
+ *     expect(document.body.textContent).toBe(lineFor(run.expected));
+ *     for await (const step of run) if (!step.disposed) expect(document.body.textContent, step.description).toBe(lineFor(step.expected));
+ *     unmount();
  *     store.dispose();
  *     vi.useRealTimers();
  *   });
