@@ -97,9 +97,11 @@ describe("an outage nobody acts on", () => {
           }
         });
         original.networkDrop();
+        // Each wait is a timer, and a timer of 0 ms lasts 1 ms in Node (and in fake timers, which copy it).
+        const timer = (ms: number) => Math.max(1, ms);
         let bound = 0;
-        for (let n = 1; n <= maxAttempts; n++) bound += backoffDelay(n, policy);
-        bound += maxAttempts * (connectTimeoutMs + maxDelayMs);
+        for (let n = 1; n <= maxAttempts; n++) bound += timer(backoffDelay(n, policy));
+        bound += maxAttempts * (connectTimeoutMs + timer(maxDelayMs));
         vi.advanceTimersByTime(bound);
         store.dispose();
         expect(endedAt, `the outage ended (status ${store.status}, attempt ${store.getSnapshot().attempt}, ${calls} attempts)`).toBeDefined();
