@@ -1,4 +1,4 @@
-import { and, assign, emit, fromCallback, not, setup, stateIn, type AnyEventObject, type SnapshotFrom } from "xstate";
+import { and, assertEvent, assign, emit, fromCallback, not, setup, stateIn, type AnyEventObject, type SnapshotFrom } from "xstate";
 
 /**
  * The connection lifecycle of one observed WebSocket, and the opt-in bounded reconnect policy.
@@ -66,6 +66,7 @@ export interface ConnectionContext extends BackoffPolicy {
   readyState: number;
   reconnectEnabled: boolean;
   maxAttempts: number;
+  /** `false` when no attempt is timed: no timeout, or reconnect disabled. */
   connectTimeoutMs: number | false;
   /** Attempt number of the current outage; 0 when there is none (or the last one succeeded). */
   attempt: number;
@@ -120,9 +121,9 @@ export interface ReplacementRequest {
   attempt: number;
 }
 
-// When a delay is not a number XState raises its event at once, without a timer; the
-// transition's guard (`hasConnectTimeout`) then declines it. So no timer runs without a timeout.
-const NO_TIMER = undefined as unknown as number;
+// The events that report a close; the close guards and `recordClose` serve only these.
+const CLOSE_EVENTS: Array<"SOCKET.CLOSED" | "STORE.DROP"> = ["SOCKET.CLOSED", "STORE.DROP"];
+
 
 export const connectionMachine = setup({
   types: {
@@ -142,27 +143,44 @@ export const connectionMachine = setup({
     startsOpen: ({ context }) => context.readyState === 1,
     startsClosing: ({ context }) => context.readyState === 2,
     isReconnectEnabled: ({ context }) => context.reconnectEnabled === true,
-    hasConnectTimeout: ({ context }) => context.reconnectEnabled === true && context.connectTimeoutMs !== false,
+    hasConnectTimeout: ({ context }) => context.connectTimeoutMs !== false,
     isCreatingSocket: stateIn("#creatingSocket"),
     timesOutCreatingSocket: and(["hasConnectTimeout", "isCreatingSocket"]),
-    isStillConnecting: ({ event }) => event.type === "SOCKET.ERRORED" && event.readyState === 0,
-    retryOnCloseAccepts: ({ event }) => (event.type === "SOCKET.CLOSED" || event.type === "STORE.DROP") && event.retryOnClose === true,
-    retryOnCloseDeclines: ({ event }) => (event.type === "SOCKET.CLOSED" || event.type === "STORE.DROP") && event.retryOnClose === false,
+    isStillConnecting: ({ event }) => {
+      assertEvent(event, "SOCKET.ERRORED");
+      return event.readyState === 0;
+    },
+    retryOnCloseAccepts: ({ event }) => {
+      assertEvent(event, CLOSE_EVENTS);
+      return event.retryOnClose === true;
+    },
+    retryOnCloseDeclines: ({ event }) => {
+      assertEvent(event, CLOSE_EVENTS);
+      return event.retryOnClose === false;
+    },
     /** A close nobody asked for (server, network, drop, timeout): retried unless the predicate declines. */
     retriesRemoteClose: and(["isReconnectEnabled", not("retryOnCloseDeclines")]),
     /** A close the application started with `socket.close()`: retried only if the predicate accepts. */
     retriesApplicationClose: and(["isReconnectEnabled", "retryOnCloseAccepts"]),
     isInOutage: ({ context }) => context.attempt > 0,
     hasAttemptsLeft: ({ context }) => context.attempt < context.maxAttempts,
-    replacementIsConnecting: ({ event }) => event.type === "REPLACEMENT.READY" && event.readyState === 0,
-    replacementIsOpen: ({ event }) => event.type === "REPLACEMENT.READY" && event.readyState === 1,
+    replacementIsConnecting: ({ event }) => {
+      assertEvent(event, "REPLACEMENT.READY");
+      return event.readyState === 0;
+    },
+    replacementIsOpen: ({ event }) => {
+      assertEvent(event, "REPLACEMENT.READY");
+      return event.readyState === 1;
+    },
   },
   delays: {
     backoff: ({ context }) => context.retryDelayMs ?? 0,
     // A replacement must stay open this long before the outage counts as over, so a server
     // that accepts and drops at once cannot reset the attempt budget forever.
     stabilityWindow: ({ context }) => context.maxDelayMs,
-    connectTimeout: ({ context }) => (context.reconnectEnabled && context.connectTimeoutMs !== false ? context.connectTimeoutMs : NO_TIMER),
+    // `false` is not a number: XState then raises the event at once, without a timer, and the
+    // transition's guard (`hasConnectTimeout`) declines it. So no timer runs without a timeout.
+    connectTimeout: ({ context }) => context.connectTimeoutMs as number,
     // A compliant socket fires `close` right after such an `error`; one task is long enough to wait.
     closeGrace: 0,
   },
@@ -175,9 +193,17 @@ export const connectionMachine = setup({
     startFreshOutage: assign({ attempt: 1, retryDelayMs: null }),
     endOutage: assign({ attempt: 0 }),
     recordClose: assign({
-      lastClose: ({ context, event }) => (event.type === "SOCKET.CLOSED" || event.type === "STORE.DROP" ? event.close : context.lastClose),
+      lastClose: ({ event }) => {
+        assertEvent(event, CLOSE_EVENTS);
+        return event.close;
+      },
     }),
-    recordError: assign({ lastError: ({ context, event }) => (event.type === "ERROR.REPORTED" ? event.error : context.lastError) }),
+    recordError: assign({
+      lastError: ({ event }) => {
+        assertEvent(event, "ERROR.REPORTED");
+        return event.error;
+      },
+    }),
     reportExhausted: emit(({ context }) => ({ type: "reconnectExhausted" as const, attempt: context.attempt })),
     reportConnectTimeout: emit({ type: "connectTimedOut" as const }),
     endAttempt: emit({ type: "endAttempt" as const }),
@@ -191,7 +217,7 @@ export const connectionMachine = setup({
     backoff: input.reconnect.backoff,
     initialDelayMs: input.reconnect.initialDelayMs,
     maxDelayMs: input.reconnect.maxDelayMs,
-    connectTimeoutMs: input.reconnect.connectTimeoutMs,
+    connectTimeoutMs: input.reconnect.enabled ? input.reconnect.connectTimeoutMs : false,
     attempt: 0,
     retryDelayMs: null,
     lastClose: null,
@@ -363,7 +389,8 @@ export const connectionMachine = setup({
         error: { id: "error", tags: ["error"], entry: "reportExhausted" },
       },
     },
-    disposed: { id: "disposed", type: "final" },
+    // The store publishes nothing once disposed; the machine counts as closed for good.
+    disposed: { id: "disposed", type: "final", tags: ["closed"] },
   },
 });
 
@@ -380,9 +407,9 @@ export interface ConnectionView {
 
 const STATUSES: readonly ConnectionStatus[] = ["connecting", "open", "closing", "reconnecting", "closed", "error"];
 
-/** The status a snapshot shows: the tag of its status state (`closed` once disposed: the store then publishes nothing). */
+/** The status a snapshot shows: the tag of its status state (every state but `start`, which is left at once, has one). */
 export function statusOf(snapshot: ConnectionMachineSnapshot): ConnectionStatus {
-  return STATUSES.find((status) => snapshot.hasTag(status)) ?? "closed";
+  return STATUSES.find((status) => snapshot.hasTag(status)) as ConnectionStatus;
 }
 
 /** The public snapshot of a machine snapshot: a new object each call. */

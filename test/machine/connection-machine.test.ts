@@ -58,6 +58,14 @@ describe("connectionMachine", () => {
     expect(snapshot.matches((status === "closed" ? { disconnected: "closed" } : { live: { [status]: state } }) as never)).toBe(true);
   });
 
+  it("counts a disposed machine as closed, from any state", () => {
+    for (const readyState of [0, 1, 2, 3]) {
+      const disposed = run(start(readyState), { type: "DISPOSE" });
+      expect(disposed.status).toBe("done");
+      expect(statusOf(disposed)).toBe("closed");
+    }
+  });
+
   it("never retries when reconnect is disabled, whatever the predicate said", () => {
     const after = run(start(1, disabled), closed(true));
     expect(statusOf(after)).toBe("closed");
