@@ -36,5 +36,6 @@ export class SocketStoreError extends Error {
 
 /** True for errors created by this package (also across duplicated copies of it). */
 export function isSocketStoreError(value: unknown): value is SocketStoreError {
-  return value instanceof SocketStoreError || (typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true);
+  // Every SocketStoreError carries the brand (the constructor sets it), whichever copy made it.
+  return (value as Record<symbol, unknown> | null | undefined)?.[brand] === true;
 }

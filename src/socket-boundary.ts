@@ -3,7 +3,7 @@
  * telling an application's direct `socket.close()` from an implementation's own, WHATWG close
  * arguments, creating a default replacement and letting a socket go.
  */
-import type { WebSocketLike } from "./types.js";
+import type { CloseEventLike, WebSocketLike } from "./types.js";
 
 const REQUIRED_FUNCTIONS = ["addEventListener", "removeEventListener", "send", "close"] as const;
 
@@ -15,7 +15,7 @@ export function describeSocketShapeProblem(value: unknown): string | undefined {
     if (typeof socket[name] !== "function") return `${name} is not a function`;
   }
   const { readyState } = socket;
-  if (typeof readyState !== "number" || !(readyState === 0 || readyState === 1 || readyState === 2 || readyState === 3)) {
+  if (!(readyState === 0 || readyState === 1 || readyState === 2 || readyState === 3)) {
     return "readyState is not 0, 1, 2 or 3";
   }
   return undefined;
@@ -23,7 +23,12 @@ export function describeSocketShapeProblem(value: unknown): string | undefined {
 
 /** A close code an application may pass to `close()` (WHATWG): absent, 1000, or an integer 3000–4999. */
 export function isApplicationCloseCode(code: unknown): boolean {
-  return code === undefined || code === 1000 || (typeof code === "number" && Number.isInteger(code) && code >= 3000 && code <= 4999);
+  return code === undefined || code === 1000 || (Number.isInteger(code) && (code as number) >= 3000 && (code as number) <= 4999);
+}
+
+/** The close event a dropped or timed-out socket is judged by: abnormal (1006) and unclean, as when a connection dies. */
+export function droppedClose(reason: string): CloseEventLike {
+  return { type: "close", code: 1006, reason, wasClean: false };
 }
 
 const MAX_REASON_BYTES = 123;
@@ -71,7 +76,7 @@ export class SocketAttachment {
   readonly #observer: SocketObserver;
   readonly #originalClose: WebSocketLike["close"];
   readonly #ownClose: PropertyDescriptor | undefined;
-  readonly #wrapper: ((...args: unknown[]) => void) | undefined;
+  readonly #wrapper: (...args: unknown[]) => void;
   #observing = true;
 
   constructor(socket: WebSocketLike, observer: SocketObserver) {
@@ -80,13 +85,12 @@ export class SocketAttachment {
     for (const type of EVENT_TYPES) socket.addEventListener(type, observer[type]);
     const originalClose = (this.#originalClose = socket.close);
     this.#ownClose = Object.getOwnPropertyDescriptor(socket, "close");
-    const wrapper = (...args: unknown[]): void => {
+    const wrapper = (this.#wrapper = (...args: unknown[]): void => {
       Reflect.apply(originalClose, socket, args);
       if (this.#observing && !isImplementationClose(socket, args[0])) observer.applicationClosed();
-    };
+    });
     try {
       (socket as { close: unknown }).close = wrapper;
-      if (socket.close === wrapper) this.#wrapper = wrapper;
     } catch {
       // Frozen or non-writable: direct closes will be judged like remote closes.
     }
@@ -102,8 +106,9 @@ export class SocketAttachment {
     const socket = this.#socket;
     this.#observing = false;
     for (const type of EVENT_TYPES) socket.removeEventListener(type, this.#observer[type]);
-    // Only undo our own wrapper; if someone wrapped it again, theirs stays (ours then just forwards).
-    if (!this.#wrapper || socket.close !== this.#wrapper) return;
+    // Only undo our own wrapper: if it could not be installed, or someone wrapped it again, theirs stays
+    // (ours then just forwards).
+    if (socket.close !== this.#wrapper) return;
     if (this.#ownClose) Object.defineProperty(socket, "close", this.#ownClose);
     else delete (socket as { close?: unknown }).close;
   }

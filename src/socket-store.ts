@@ -3,7 +3,7 @@ import { connectionSnapshotOf, type ConnectionEmitted, type ConnectionEvent } fr
 import { SocketStoreError, type SocketStoreErrorCode } from "./errors.js";
 import { askRetryOnClose, assertHandlers, assertListener, assertSocket, resolveOptions, type ResolvedReconnect } from "./options.js";
 import { ListenerSet, reportException } from "./report-exception.js";
-import { SocketAttachment, closeAbandoned, createDefaultReplacement, describeCloseArgumentProblem, endSocket, type SocketObserver } from "./socket-boundary.js";
+import { SocketAttachment, closeAbandoned, createDefaultReplacement, describeCloseArgumentProblem, droppedClose, endSocket, type SocketObserver } from "./socket-boundary.js";
 import { FactoryCall, machineCallingFactories, runFactory } from "./socket-factory.js";
 import { TopicRegistry } from "./topics.js";
 import type { CloseEventLike, ConnectionSnapshot, ConnectionStatus, MessageEventLike, ReconnectOptions, SocketStoreHandlers, SocketStoreOptions, TopicView, WebSocketLike } from "./types.js";
@@ -177,7 +177,8 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   drop(reason: string = ""): void {
     if (this.#isDisposed()) return;
     if (typeof reason !== "string") throw new SocketStoreError("ERR_INVALID_ARGUMENT", "SocketStore: drop(reason) must be given a string reason when given");
-    if (this.#actor.getSnapshot().can({ type: "STORE.DROP", close: { code: 1006, reason, wasClean: false } })) this.#endAttempt(reason);
+    const close = droppedClose(reason);
+    if (this.#actor.getSnapshot().can({ type: "STORE.DROP", close })) this.#endAttempt(close);
   }
 
   /**
@@ -219,9 +220,9 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   }
 
   /** What drop() does: the observed socket, if any, is let go and ended; the close `{ 1006, reason }` is judged. */
-  #endAttempt(reason: string): void {
+  #endAttempt(close: CloseEventLike): void {
     if (this.#letGo()) endSocket(this.#socket);
-    this.#judgeClose({ type: "close", code: 1006, reason, wasClean: false }, "STORE.DROP");
+    this.#judgeClose(close, "STORE.DROP");
   }
 
   #judgeClose(event: CloseEventLike, type: "SOCKET.CLOSED" | "STORE.DROP"): void {
@@ -247,7 +248,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
       else if (effect.type === "reconnectExhausted") this.#report("ERR_RECONNECT_EXHAUSTED", `gave up after ${effect.attempt} reconnect attempt(s)`);
       else if (effect.type === "connectTimedOut") this.#report("ERR_CONNECT_TIMEOUT", "the attempt outlived options.reconnect.connectTimeoutMs");
       // endAttempt: unless onError (of a timeout) already closed, dropped or disposed the store.
-      else if (this.#actor.getSnapshot().hasTag("ending")) this.#endAttempt("");
+      else if (this.#actor.getSnapshot().hasTag("ending")) this.#endAttempt(droppedClose(""));
     }
     this.#publish();
   }

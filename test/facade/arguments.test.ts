@@ -78,6 +78,8 @@ describe("isSocketStoreError()", () => {
     expect(isSocketStoreError(new Error("m"))).toBe(false);
     expect(isSocketStoreError({ code: "ERR_ROUTE", name: "SocketStoreError" })).toBe(false);
     expect(isSocketStoreError(null)).toBe(false);
+    expect(isSocketStoreError(undefined)).toBe(false);
+    expect(isSocketStoreError("SocketStoreError")).toBe(false);
   });
 
   it("keeps the cause", () => {

@@ -98,4 +98,49 @@ describe("dispose()", () => {
     harness.lastConnection.send("m");
     expect(later).not.toHaveBeenCalled();
   });
+
+  it("is quiet when retryOnClose disposes the store and then throws: nothing reported, no warning from the stopped machine", () => {
+    const onError = vi.fn();
+    const onClose = vi.fn();
+    let store: SocketStore | undefined;
+    const socket = harness.connect();
+    store = new SocketStore(
+      socket as unknown as WebSocketLike,
+      { onError, onClose },
+      {
+        reconnect: {
+          enabled: true,
+          retryOnClose: () => {
+            store!.dispose();
+            throw new Error("after dispose");
+          },
+        },
+      },
+    );
+    harness.flush();
+    const before = store.getSnapshot();
+    const console_ = ["log", "info", "warn", "error", "debug"].map((name) => vi.spyOn(console, name as "log").mockImplementation(() => {}));
+    harness.lastConnection.close({ code: 4000, reason: "bye" });
+    harness.flush();
+    for (const spy of console_) expect(spy).not.toHaveBeenCalled();
+    expect(onError).not.toHaveBeenCalled();
+    expect(onClose).not.toHaveBeenCalled();
+    expect(store.getSnapshot()).toBe(before);
+  });
+
+  it("lets the error listener on a replacement go when that socket's close() throws", () => {
+    const replacement = harness.connect();
+    const listeners = countListeners(replacement);
+    vi.spyOn(replacement, "close").mockImplementation(() => {
+      throw new Error("close failed");
+    });
+    const store = openStore(harness, {}, { reconnect: { enabled: true, createSocket: () => replacement as unknown as WebSocketLike } });
+    harness.lastConnection.close({ code: 4000 });
+    harness.flush();
+    harness.flush(250);
+    expect(store.getSnapshot()).toMatchObject({ status: "open", attempt: 1 });
+    expect(listeners()).toBe(4);
+    store.dispose();
+    expect(listeners()).toBe(0);
+  });
 });

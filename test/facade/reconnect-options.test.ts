@@ -67,6 +67,14 @@ describe("reconnect options", () => {
     },
   );
 
+  it("show the defaults, frozen, as reconnectOptions, with enabled false when reconnect is off", () => {
+    const defaults = { maxAttempts: 5, backoff: "exponential", initialDelayMs: 250, maxDelayMs: 5000, connectTimeoutMs: 10_000 };
+    const off = new SocketStore(socket());
+    expect(off.reconnectOptions).toEqual({ enabled: false, ...defaults });
+    expect(Object.isFrozen(off.reconnectOptions)).toBe(true);
+    expect(create({}).reconnectOptions).toEqual({ enabled: true, ...defaults });
+  });
+
   it("accept the longest delay a timer can wait, 2,147,483,647 ms", () => {
     expect(create({ initialDelayMs: 2_147_483_647, maxDelayMs: 2_147_483_647 }).status).toBe("open");
   });

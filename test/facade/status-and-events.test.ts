@@ -198,4 +198,11 @@ describe("listening", () => {
     socket.dispatchEvent(close);
     expect(store.getSnapshot()).toMatchObject({ status: "closed", lastClose: { code: 4000, reason: "sync", wasClean: true } });
   });
+
+  it("records a close event that carries no reason or wasClean (some socket libraries) as reason \"\" and not clean", () => {
+    const store = openStore(harness);
+    const socket = store.socket as unknown as EventTarget;
+    socket.dispatchEvent(Object.assign(new Event("close"), { code: 1001 }));
+    expect(store.getSnapshot().lastClose).toEqual({ code: 1001, reason: "", wasClean: false });
+  });
 });
