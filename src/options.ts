@@ -24,9 +24,10 @@ const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
 const HANDLER_NAMES = ["onOpen", "onMessage", "onClose", "onError", "onStatusChange", "route"] as const;
 
+/** What a bad value was, for a message: numbers, booleans, null and undefined as they are; others by their type only. */
 function describe(value: unknown): string {
-  if (value === null || typeof value === "number") return String(value);
-  return /^[ou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
+  if (value === null || value === undefined || typeof value === "number" || typeof value === "boolean") return String(value);
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
