@@ -1,20 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { SocketStore, SocketStoreError, isSocketStoreError, type WebSocketLike } from "../../src/index.js";
+import { thrown } from "./harness.js";
 
 const SECRET_URL = "wss://example.test/stream?token=hunter2";
 
 function socket(overrides: Record<string, unknown> = {}): WebSocketLike {
   return { url: SECRET_URL, readyState: 1, addEventListener() {}, removeEventListener() {}, send() {}, close() {}, ...overrides } as WebSocketLike;
-}
-
-function thrown(run: () => unknown): SocketStoreError {
-  try {
-    run();
-  } catch (error) {
-    if (isSocketStoreError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a SocketStoreError");
 }
 
 function expectInvalid(run: () => unknown, ...named: string[]): void {

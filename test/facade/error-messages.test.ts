@@ -5,8 +5,9 @@
  * Applications match on `code`; these tests pin the wording people read in their logs.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SocketStore, isSocketStoreError, type SocketStoreError, type SocketStoreHandlers, type SocketStoreOptions } from "../../src/index.js";
+import { SocketStore, type SocketStoreError, type SocketStoreHandlers, type SocketStoreOptions } from "../../src/index.js";
 import { TestSocket } from "../../src/testing/test-socket.js";
+import { thrown } from "./harness.js";
 
 const URL = "wss://example.test/stream?token=hunter2";
 const MAX = 2_147_483_647;
@@ -16,16 +17,6 @@ const openSocket = (): TestSocket => {
   socket.open();
   return socket;
 };
-
-function thrown(run: () => unknown): SocketStoreError {
-  try {
-    run();
-  } catch (error) {
-    if (isSocketStoreError(error)) return error;
-    throw error;
-  }
-  throw new Error("expected a SocketStoreError");
-}
 
 function expectMessage(error: SocketStoreError | null | undefined, code: string, message: string): void {
   expect(error?.code).toBe(code);

@@ -4,7 +4,7 @@
  */
 import { Server, WebSocket } from "mock-socket";
 import { vi } from "vitest";
-import { SocketStore, type ConnectionSnapshot, type SocketStoreHandlers, type SocketStoreOptions, type WebSocketLike } from "../../src/index.js";
+import { SocketStore, isSocketStoreError, type ConnectionSnapshot, type SocketStoreError, type SocketStoreHandlers, type SocketStoreOptions, type WebSocketLike } from "../../src/index.js";
 
 /** Counts the listeners registered on a socket from now on (the one helper the package's tests share). */
 export { countListeners } from "../support/listeners.mjs";
@@ -84,4 +84,15 @@ export function recordingHandlers(getStore: () => SocketStore<any> | undefined) 
     onStatusChange: (next, previous) => log.push(`status:${previous.status}->${next.status}`),
   };
   return { log, snapshots, handlers };
+}
+
+/** The SocketStoreError that `run` throws; anything else thrown, or nothing, fails the test. */
+export function thrown(run: () => unknown): SocketStoreError {
+  try {
+    run();
+  } catch (error) {
+    if (isSocketStoreError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a SocketStoreError");
 }
