@@ -122,12 +122,14 @@ export const subjects = {
         const socket = new FakeSocket(FAKE_URL);
         socket.addEventListener("message", onMessage);
         // ConnectionInput (machines/connection.ts) with the defaults SocketStore resolves for
-        // `{ enabled: true }`, started in `open` like the idle stores it is compared with.
+        // `{ enabled: true }`. Like the idle stores it is compared with, it starts on a connecting
+        // socket and is told it opened: the connect timer is started and cancelled on both sides.
         const input = {
-          readyState: FakeSocket.OPEN,
-          reconnect: { enabled: true, maxAttempts: 5, backoff: "exponential", initialDelayMs: 250, maxDelayMs: 5000 },
+          readyState: FakeSocket.CONNECTING,
+          reconnect: { enabled: true, maxAttempts: 5, backoff: "exponential", initialDelayMs: 250, maxDelayMs: 5000, connectTimeoutMs: 10_000 },
         };
         const actor = createActor(connectionMachine, { input }).start();
+        actor.send({ type: "SOCKET.OPENED" });
         return { send: (data) => socket.send(data), dispose: () => actor.stop() };
       };
     },
