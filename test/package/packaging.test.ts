@@ -32,7 +32,7 @@ describe("the published package", () => {
   it("contains dist, and what the README links to: the docs, the recipes, the example, the statechart's source and its diagram", () => {
     const files = installedFiles(installed.appDir);
     const outsideDist = files.filter((file) => !file.startsWith("dist/"));
-    expect(outsideDist.filter((file) => !/^(docs\/[\w-]+\.md|examples\/(recipes|status-line)\/[\w-]+\.ts|machines\/[\w-]+\.ts)$/.test(file))).toEqual([
+    expect(outsideDist.filter((file) => !/^(docs\/[\w-]+\.md|examples\/(recipes|status-line)\/[\w.-]+\.ts|machines\/[\w-]+\.ts)$/.test(file))).toEqual([
       "LICENSE",
       "README.md",
       "package.json",
