@@ -184,7 +184,8 @@ export async function startFaultServer(options = {}) {
         entry.socket.destroy();
         continue;
       }
-      entry.socket.pause();
+      // hold() let the request's socket flow (to see the client's FIN) with nobody reading; ws
+      // reads it through a "data" listener, which does not restart a stream paused on purpose.
       answer(entry.request, entry.socket, entry.head);
     }
   }
