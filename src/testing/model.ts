@@ -71,15 +71,10 @@ export type FactoryOutcome =
   /** no `createSocket`: the store constructs `new previous.constructor(url, protocol)` */
   | "defaultFactory";
 
-export const SYNC_FACTORY_OUTCOMES: ReadonlySet<FactoryOutcome> = new Set([
-  "returnsConnecting",
-  "returnsOpen",
-  "returnsClosing",
-  "returnsClosed",
-  "returnsNonSocket",
-  "throws",
-  "defaultFactory",
-]);
+/** What a scripted `createSocket` can do before it returns. */
+const SCRIPTED_SYNC_OUTCOMES: readonly FactoryOutcome[] = ["returnsConnecting", "returnsOpen", "returnsClosing", "returnsClosed", "returnsNonSocket", "throws"];
+
+export const SYNC_FACTORY_OUTCOMES: ReadonlySet<FactoryOutcome> = new Set([...SCRIPTED_SYNC_OUTCOMES, "defaultFactory"]);
 
 const READY_STATE_RETURNED = { returnsConnecting: 0, returnsOpen: 1, returnsClosing: 2, returnsClosed: 3 } as const;
 
@@ -220,12 +215,7 @@ export const FULL_VARIETY: EventVariety = {
   applicationCloseCodes: [undefined, 1000, 4000],
   storeCloseCodes: [undefined, 1000, 4001],
   scriptedOutcomes: [
-    "returnsConnecting",
-    "returnsOpen",
-    "returnsClosing",
-    "returnsClosed",
-    "returnsNonSocket",
-    "throws",
+    ...SCRIPTED_SYNC_OUTCOMES,
     "resolvesConnecting",
     "resolvesOpen",
     "resolvesClosed",
