@@ -2,13 +2,15 @@
 // copy of these few lines; they import the error class from the package root, never a copy of it.
 import { SocketStoreError, type SocketStore } from "socket-store";
 
+/** What a bad value was, as the root entry says it: numbers, booleans, null and undefined as they are; others by their type only. */
 function describe(value: unknown): string {
-  if (value === null || typeof value === "number") return String(value);
-  return /^[ou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
+  if (value === null || value === undefined || typeof value === "number" || typeof value === "boolean") return String(value);
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
+/** Throws ERR_INVALID_ARGUMENT; messages start with "SocketStore:" like the root entry's. */
 export function invalidArgument(message: string): never {
-  throw new SocketStoreError("ERR_INVALID_ARGUMENT", message);
+  throw new SocketStoreError("ERR_INVALID_ARGUMENT", `SocketStore: ${message}`);
 }
 
 /** Throws ERR_INVALID_ARGUMENT naming `name` unless `valid`. The message never shows strings (they may be URLs). */

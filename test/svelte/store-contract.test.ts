@@ -255,6 +255,8 @@ describe("arguments", () => {
     expect(isSocketStoreError(error) && error.code).toBe("ERR_INVALID_ARGUMENT");
     expect(error).toBeInstanceOf(SocketStoreError);
     expect((error as Error).message).toContain(name);
+    expect((error as Error).message.startsWith("SocketStore: ")).toBe(true);
+    expect((error as Error).message).not.toContain("example.test");
   }
 
   it("refuse what is not a SocketStore, a create that is not a function, and a run that is not a function", () => {
@@ -266,5 +268,19 @@ describe("arguments", () => {
     expectInvalid(() => connection(store).subscribe(null as never), "subscribe(run)");
     expectInvalid(() => topic(store, "price").subscribe("run" as never), "subscribe(run)");
     expectInvalid(() => socketStore(() => store).subscribe(5 as never), "subscribe(run)");
+  });
+
+  it("say what was wrong as the root entry does: prefixed, the value by its type, never a URL", () => {
+    const messageOf = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "nothing thrown";
+    };
+    expect(messageOf(() => topic("ws://example.test" as never, "price"))).toBe("SocketStore: topic: store must be a SocketStore (got a string)");
+    expect(messageOf(() => socketStore(undefined as never))).toBe("SocketStore: socketStore: create must be a function (got undefined)");
+    expect(messageOf(() => connection(false as never))).toBe("SocketStore: connection: store must be a SocketStore (got false)");
   });
 });

@@ -228,6 +228,8 @@ describe("arguments", () => {
     expect(isSocketStoreError(error) && error.code).toBe("ERR_INVALID_ARGUMENT");
     expect(error).toBeInstanceOf(SocketStoreError);
     expect((error as Error).message).toContain(name);
+    expect((error as Error).message.startsWith("SocketStore: ")).toBe(true);
+    expect((error as Error).message).not.toContain("example.test");
   }
 
   it("refuse a create that is not a function, and a source that is not a watch source", () => {
@@ -239,5 +241,19 @@ describe("arguments", () => {
     expectInvalid(() => useConnection("store" as never), "useConnection: store");
     expectInvalid(() => useConnection(ref({ getSnapshot: 1 }) as never), "useConnection: store");
     expectInvalid(() => useTopic({} as never, "price"), "useTopic: store");
+  });
+
+  it("say what was wrong as the root entry does: prefixed, the value by its type, never a URL", () => {
+    const messageOf = (run: () => unknown) => {
+      try {
+        inScope(run);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "nothing thrown";
+    };
+    expect(messageOf(() => useSocketStore("ws://example.test" as never))).toBe("SocketStore: useSocketStore: create must be a function (got a string)");
+    expect(messageOf(() => useConnection(5 as never))).toBe("SocketStore: useConnection: store must be a SocketStore, null, or a ref or getter of one (got 5)");
+    expect(messageOf(() => useTopic(true as never, "price"))).toBe("SocketStore: useTopic: store must be a SocketStore, null, or a ref or getter of one (got true)");
   });
 });
