@@ -1,4 +1,4 @@
-import type { ConnectionStatus } from "../machines/connection.js";
+import type { CloseRecord, ConnectionStatus } from "../machines/connection.js";
 import type { SocketStoreError } from "./errors.js";
 
 /** The status a UI shows. `reconnecting` and `error` only occur with reconnect enabled. */
@@ -36,12 +36,8 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
 }
 
-/** What the store saw of the most recent close event. */
-export interface CloseInfo {
-  code: number;
-  reason: string;
-  wasClean: boolean;
-}
+/** What the store saw of the most recent close event (`code`, `reason`, `wasClean`): the machine's close record. */
+export type CloseInfo = CloseRecord;
 
 /** The store's state, immutable; `getSnapshot()` returns the same object until something changes. */
 export interface ConnectionSnapshot {
