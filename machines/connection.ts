@@ -34,18 +34,22 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy): number {
   return Math.min(policy.initialDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
 }
 
+/**
+ * The reconnect policy, defaults applied: the store's `reconnectOptions`. The machine keeps it
+ * by reference in its context and never changes it.
+ */
+export interface ReconnectPolicy extends Readonly<BackoffPolicy> {
+  /** `false` when reconnect is off (the other fields then show the defaults and do nothing). */
+  readonly enabled: boolean;
+  readonly maxAttempts: number;
+  /** How long one attempt may stay `connecting`; `false`: no limit. */
+  readonly connectTimeoutMs: number | false;
+}
+
 export interface ConnectionInput {
   /** `readyState` of the socket handed to the store: 0 connecting, 1 open, 2 closing, 3 closed. */
   readyState: number;
-  reconnect: {
-    enabled: boolean;
-    maxAttempts: number;
-    backoff: BackoffKind;
-    initialDelayMs: number;
-    maxDelayMs: number;
-    /** How long one attempt may stay `connecting`; `false`: no limit. */
-    connectTimeoutMs: number | false;
-  };
+  reconnect: ReconnectPolicy;
 }
 
 /** What a close event said: the store's `lastClose`. */
@@ -62,12 +66,10 @@ export interface ErrorRecord extends Error {
 
 export type ConnectionStatus = "connecting" | "open" | "closing" | "closed" | "reconnecting" | "error";
 
-export interface ConnectionContext extends BackoffPolicy {
+export interface ConnectionContext {
   readyState: number;
-  reconnectEnabled: boolean;
-  maxAttempts: number;
-  /** `false` when no attempt is timed: no timeout, or reconnect disabled. */
-  connectTimeoutMs: number | false;
+  /** `input.reconnect`, kept rather than copied field by field. */
+  policy: ReconnectPolicy;
   /** Attempt number of the current outage; 0 when there is none (or the last one succeeded). */
   attempt: number;
   /** Delay of the pending attempt while `reconnecting`, else null. */
@@ -142,8 +144,8 @@ export const connectionMachine = setup({
     startsConnecting: ({ context }) => context.readyState === 0,
     startsOpen: ({ context }) => context.readyState === 1,
     startsClosing: ({ context }) => context.readyState === 2,
-    isReconnectEnabled: ({ context }) => context.reconnectEnabled === true,
-    hasConnectTimeout: ({ context }) => context.connectTimeoutMs !== false,
+    isReconnectEnabled: ({ context }) => context.policy.enabled === true,
+    hasConnectTimeout: ({ context }) => context.policy.enabled === true && context.policy.connectTimeoutMs !== false,
     isCreatingSocket: stateIn("#creatingSocket"),
     timesOutCreatingSocket: and(["hasConnectTimeout", "isCreatingSocket"]),
     isStillConnecting: ({ event }) => {
@@ -163,7 +165,7 @@ export const connectionMachine = setup({
     /** A close the application started with `socket.close()`: retried only if the predicate accepts. */
     retriesApplicationClose: and(["isReconnectEnabled", "retryOnCloseAccepts"]),
     isInOutage: ({ context }) => context.attempt > 0,
-    hasAttemptsLeft: ({ context }) => context.attempt < context.maxAttempts,
+    hasAttemptsLeft: ({ context }) => context.attempt < context.policy.maxAttempts,
     replacementIsConnecting: ({ event }) => {
       assertEvent(event, "REPLACEMENT.READY");
       return event.readyState === 0;
@@ -177,17 +179,17 @@ export const connectionMachine = setup({
     backoff: ({ context }) => context.retryDelayMs ?? 0,
     // A replacement must stay open this long before the outage counts as over, so a server
     // that accepts and drops at once cannot reset the attempt budget forever.
-    stabilityWindow: ({ context }) => context.maxDelayMs,
+    stabilityWindow: ({ context }) => context.policy.maxDelayMs,
     // `false` is not a number: XState then raises the event at once, without a timer, and the
     // transition's guard (`hasConnectTimeout`) declines it. So no timer runs without a timeout.
-    connectTimeout: ({ context }) => context.connectTimeoutMs as number,
+    connectTimeout: ({ context }) => (context.policy.enabled ? context.policy.connectTimeoutMs : false) as number,
     // A compliant socket fires `close` right after such an `error`; one task is long enough to wait.
     closeGrace: 0,
   },
   actions: {
     scheduleNextAttempt: assign(({ context }) => {
       const attempt = context.attempt + 1;
-      return { attempt, retryDelayMs: backoffDelay(attempt, context) };
+      return { attempt, retryDelayMs: backoffDelay(attempt, context.policy) };
     }),
     clearRetryDelay: assign({ retryDelayMs: null }),
     startFreshOutage: assign({ attempt: 1, retryDelayMs: null }),
@@ -212,12 +214,7 @@ export const connectionMachine = setup({
   id: "connection",
   context: ({ input }) => ({
     readyState: input.readyState,
-    reconnectEnabled: input.reconnect.enabled,
-    maxAttempts: input.reconnect.maxAttempts,
-    backoff: input.reconnect.backoff,
-    initialDelayMs: input.reconnect.initialDelayMs,
-    maxDelayMs: input.reconnect.maxDelayMs,
-    connectTimeoutMs: input.reconnect.enabled ? input.reconnect.connectTimeoutMs : false,
+    policy: input.reconnect,
     attempt: 0,
     retryDelayMs: null,
     lastClose: null,

@@ -1,12 +1,16 @@
-import type { ConnectionInput } from "../machines/connection.js";
 import { SocketStoreError } from "./errors.js";
 import { reportException } from "./report-exception.js";
 import { describeSocketShapeProblem } from "./socket-boundary.js";
 import type { CloseEventLike, ReconnectOptions, SocketStoreHandlers, SocketStoreOptions, SocketStoreReconnectOptions, WebSocketLike } from "./types.js";
 
-/** The reconnect options after defaults (`enabled: false` when reconnect is off), and the frozen copy the store shows. */
-export type ResolvedReconnect = ConnectionInput["reconnect"] &
-  Pick<SocketStoreReconnectOptions, "retryOnClose" | "createSocket"> & { options: ReconnectOptions };
+/**
+ * The validated options: the frozen reconnect policy (defaults applied; `enabled: false` when
+ * reconnect is off), which the store shows and its machine keeps, and the callbacks beside it.
+ */
+export interface ResolvedOptions extends Pick<SocketStoreReconnectOptions, "retryOnClose" | "createSocket"> {
+  policy: ReconnectOptions;
+  inspect: ((event: any) => void) | undefined;
+}
 
 const DEFAULTS: ReconnectOptions = Object.freeze({
   enabled: false,
@@ -17,7 +21,6 @@ const DEFAULTS: ReconnectOptions = Object.freeze({
   connectTimeoutMs: 10_000,
 });
 
-const DISABLED: ResolvedReconnect = { ...DEFAULTS, options: DEFAULTS };
 
 // setTimeout fires at once for delays above this, which would turn a backoff into a busy loop.
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
@@ -59,15 +62,15 @@ export function assertHandlers(handlers: unknown): asserts handlers is SocketSto
 }
 
 /** Validates `options` and applies the reconnect defaults; `inspect` comes back as one function that never throws. */
-export function resolveOptions(options: unknown): { reconnect: ResolvedReconnect; inspect: ((event: any) => void) | undefined } {
-  if (options === undefined) return { reconnect: DISABLED, inspect: undefined };
+export function resolveOptions(options: unknown): ResolvedOptions {
+  if (options === undefined) return { policy: DEFAULTS, inspect: undefined };
   check(isObject(options), "options", "an object when given", options);
   const { inspect, reconnect } = options as Record<string, unknown>;
   if (typeof inspect !== "function" && inspect !== undefined) {
     check(isObject(inspect), "options.inspect", "a function or an observer object when given", inspect);
     for (const method of ["next", "error", "complete"]) checkFunction(`options.inspect.${method}`, (inspect as Record<string, unknown>)[method]);
   }
-  return { reconnect: resolveReconnect(reconnect), inspect: inspect === undefined ? undefined : safeInspector(inspect as NonNullable<SocketStoreOptions["inspect"]>) };
+  return { ...resolveReconnect(reconnect), inspect: inspect === undefined ? undefined : safeInspector(inspect as NonNullable<SocketStoreOptions["inspect"]>) };
 }
 
 /** A function or an observer, as `createActor` takes it; what it throws is reported and cannot break the machine. */
@@ -86,18 +89,18 @@ function safeInspector(inspect: NonNullable<SocketStoreOptions["inspect"]>): (ev
  * Asks `retryOnClose` about a close: only a return value `=== true` retries; one that throws
  * counts as false and is returned as `thrown`. Without a predicate there is no verdict.
  */
-export function askRetryOnClose(reconnect: ResolvedReconnect, event: CloseEventLike): { retry?: boolean; thrown?: unknown } {
-  if (!reconnect.retryOnClose) return {};
+export function askRetryOnClose(retryOnClose: ResolvedOptions["retryOnClose"], event: CloseEventLike): { retry?: boolean; thrown?: unknown } {
+  if (!retryOnClose) return {};
   try {
-    return { retry: reconnect.retryOnClose(event) === true };
+    return { retry: retryOnClose(event) === true };
   } catch (thrown) {
     return { retry: false, thrown };
   }
 }
 
-function resolveReconnect(reconnect: unknown): ResolvedReconnect {
+function resolveReconnect(reconnect: unknown): Omit<ResolvedOptions, "inspect"> {
   // Strict opt-in: anything but an object whose `enabled` is the boolean true is "disabled" and not validated.
-  if (!isObject(reconnect) || reconnect.enabled !== true) return DISABLED;
+  if (!isObject(reconnect) || reconnect.enabled !== true) return { policy: DEFAULTS };
   const resolved = { ...DEFAULTS, enabled: true } as Record<string, unknown>;
   // `undefined` means "use the default"; `null` is a bad value like any other.
   for (const [name, value] of Object.entries(reconnect)) if (value !== undefined) resolved[name] = value;
@@ -116,6 +119,6 @@ function resolveReconnect(reconnect: unknown): ResolvedReconnect {
   check(isTimeout(connectTimeoutMs), name("connectTimeoutMs"), `false or a number of milliseconds above 0, at most ${MAX_TIMER_DELAY_MS}`, connectTimeoutMs);
   checkFunction(name("retryOnClose"), retryOnClose);
   checkFunction(name("createSocket"), createSocket);
-  const options = Object.freeze({ enabled: true, maxAttempts, backoff, initialDelayMs, maxDelayMs, connectTimeoutMs }) as ReconnectOptions;
-  return { ...options, retryOnClose, createSocket, options } as ResolvedReconnect;
+  const policy = Object.freeze({ enabled: true, maxAttempts, backoff, initialDelayMs, maxDelayMs, connectTimeoutMs }) as ReconnectOptions;
+  return { policy, retryOnClose, createSocket } as Omit<ResolvedOptions, "inspect">;
 }

@@ -83,17 +83,21 @@ export class SocketAttachment {
     this.#socket = socket;
     this.#observer = observer;
     for (const type of EVENT_TYPES) socket.addEventListener(type, observer[type]);
-    const originalClose = (this.#originalClose = socket.close);
+    this.#originalClose = socket.close;
     this.#ownClose = Object.getOwnPropertyDescriptor(socket, "close");
-    const wrapper = (this.#wrapper = (...args: unknown[]): void => {
-      Reflect.apply(originalClose, socket, args);
-      if (this.#observing && !isImplementationClose(socket, args[0])) observer.applicationClosed();
-    });
+    // Bound rather than a closure: no context object is kept for it.
+    const wrapper = (this.#wrapper = this.#closeDirectly.bind(this));
     try {
       (socket as { close: unknown }).close = wrapper;
     } catch {
       // Frozen or non-writable: direct closes will be judged like remote closes.
     }
+  }
+
+  /** The socket's `close` while attached: the application closed it directly, unless the implementation did. */
+  #closeDirectly(...args: unknown[]): void {
+    Reflect.apply(this.#originalClose, this.#socket, args);
+    if (this.#observing && !isImplementationClose(this.#socket, args[0])) this.#observer.applicationClosed();
   }
 
   /** Calls the socket's own `close` without it counting as the application's. */

@@ -1,7 +1,7 @@
 import { createActor, type Actor } from "xstate";
 import { connectionSnapshotOf, type ConnectionEmitted, type ConnectionEvent } from "../machines/connection.js";
 import { SocketStoreError, type SocketStoreErrorCode } from "./errors.js";
-import { askRetryOnClose, assertHandlers, assertListener, assertSocket, resolveOptions, type ResolvedReconnect } from "./options.js";
+import { askRetryOnClose, assertHandlers, assertListener, assertSocket, resolveOptions, type ResolvedOptions } from "./options.js";
 import { ListenerSet, reportException } from "./report-exception.js";
 import { SocketAttachment, closeAbandoned, createDefaultReplacement, describeCloseArgumentProblem, droppedClose, endSocket, type SocketObserver } from "./socket-boundary.js";
 import { FactoryCall, machineCallingFactories, runFactory } from "./socket-factory.js";
@@ -9,7 +9,6 @@ import { TopicRegistry } from "./topics.js";
 import type { CloseEventLike, ConnectionSnapshot, ConnectionStatus, MessageEventLike, ReconnectOptions, SocketStoreHandlers, SocketStoreOptions, TopicView, WebSocketLike } from "./types.js";
 
 const NO_HANDLERS: SocketStoreHandlers<any> = Object.freeze({});
-const cancelTimer = (id: unknown): void => clearTimeout(id as ReturnType<typeof setTimeout>);
 type Effect = ConnectionEmitted | { type: "createReplacement"; call: FactoryCall };
 
 /**
@@ -26,12 +25,47 @@ type Effect = ConnectionEmitted | { type: "createReplacement"; call: FactoryCall
  */
 export class SocketStore<Topics extends Record<string, unknown> = Record<string, unknown>> {
   static readonly #bySystem = new WeakMap<object, SocketStore<any>>();
+  /**
+   * What the store's collaborators call, one object per store, its methods on the prototype: the
+   * socket attachment (a listener per socket event, `applicationClosed`) and the machine's clock
+   * (XState calls `setTimeout`/`clearTimeout` as its methods). The clock's timers fire outside any
+   * store call: after each, the store carries out what the machine asked for and publishes,
+   * outside XState's processing, so that a callback may call the store and see the effect when
+   * that call returns.
+   */
+  static readonly #Callbacks = class implements SocketObserver {
+    readonly open: SocketObserver["open"];
+    readonly message: SocketObserver["message"];
+    readonly error: SocketObserver["error"];
+    readonly close: SocketObserver["close"];
+
+    constructor(
+      readonly store: SocketStore<any>,
+      listeners: Omit<SocketObserver, "applicationClosed">,
+    ) {
+      ({ open: this.open, message: this.message, error: this.error, close: this.close } = listeners);
+    }
+
+    applicationClosed(): void {
+      this.store.#step({ type: "SOCKET.CLOSE_CALLED" });
+    }
+
+    setTimeout(fire: () => void, ms: number): ReturnType<typeof setTimeout> {
+      return setTimeout(() => (fire(), this.store.#settle()), ms);
+    }
+
+    clearTimeout(id: ReturnType<typeof setTimeout>): void {
+      clearTimeout(id);
+    }
+  };
   static readonly #machine = machineCallingFactories((system, call) => SocketStore.#bySystem.get(system)!.#enqueue({ type: "createReplacement", call }));
 
   #socket: WebSocketLike;
   readonly #original: WebSocketLike;
   #handlers: SocketStoreHandlers<Topics>;
-  readonly #reconnect: ResolvedReconnect;
+  readonly #policy: ReconnectOptions;
+  readonly #retryOnClose: ResolvedOptions["retryOnClose"];
+  readonly #createSocket: ResolvedOptions["createSocket"];
   readonly #actor: Actor<ReturnType<typeof machineCallingFactories>>;
   /** Listens to the observed socket; null once the store let it go (ended, or a replacement is being made). */
   #attachment: SocketAttachment | null;
@@ -39,10 +73,14 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   /** The socket `send()` may use: the observed one while the published status is `open`, else null. */
   #sendTarget: WebSocketLike | null = null;
   #listeners: ListenerSet | undefined;
-  readonly #topics = new TopicRegistry<Topics>();
+  /** Created on first use: many stores never route a message to a topic. */
+  #topics: TopicRegistry<Topics> | undefined;
   /** What the machine asked for and the store has not carried out yet. */
   #effects: Effect[] | undefined;
-  readonly #observer: SocketObserver = {
+  readonly #enqueue = (effect: Effect): void => {
+    (this.#effects ??= []).push(effect);
+  };
+  readonly #callbacks = new SocketStore.#Callbacks(this, {
     open: (event) => {
       this.#step({ type: "SOCKET.OPENED" });
       this.#call("onOpen", event);
@@ -58,7 +96,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
         }
       }
       // Re-read: onMessage may have disposed the store.
-      if (this.#handlers.route) this.#topics.route(this.#handlers.route, event, (message, cause) => this.#report("ERR_ROUTE", message, cause));
+      if (this.#handlers.route) (this.#topics ??= new TopicRegistry()).route(this.#handlers.route, event, (message, cause) => this.#report("ERR_ROUTE", message, cause));
     },
     error: (event) => {
       const { readyState } = this.#socket;
@@ -66,8 +104,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
       this.#step({ type: "SOCKET.ERRORED", readyState });
     },
     close: (event: CloseEventLike) => this.#judgeClose(event, "SOCKET.CLOSED"),
-    applicationClosed: () => this.#step({ type: "SOCKET.CLOSE_CALLED" }),
-  };
+  });
 
   /**
    * @param socket A WebSocket-like object (browser, `ws`, undici, mock-socket), in any readyState.
@@ -78,22 +115,17 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
   constructor(socket: WebSocketLike, handlers?: SocketStoreHandlers<Topics>, options?: SocketStoreOptions) {
     assertSocket(socket);
     assertHandlers(handlers);
-    const { reconnect, inspect } = resolveOptions(options);
+    const { policy, retryOnClose, createSocket, inspect } = resolveOptions(options);
     this.#original = this.#socket = socket;
     this.#handlers = handlers ?? NO_HANDLERS;
-    this.#reconnect = reconnect;
-    // The machine's timers fire outside any store call: after each, the store carries out what the
-    // machine asked for and publishes, outside XState's processing, so that a callback may call
-    // the store and see the effect when that call returns.
-    const clock = {
-      setTimeout: (fire: () => void, ms: number) => setTimeout(() => (fire(), this.#settle()), ms),
-      clearTimeout: cancelTimer,
-    };
-    this.#actor = createActor(SocketStore.#machine, { input: { readyState: socket.readyState, reconnect }, inspect, clock });
+    this.#policy = policy;
+    this.#retryOnClose = retryOnClose;
+    this.#createSocket = createSocket;
+    this.#actor = createActor(SocketStore.#machine, { input: { readyState: socket.readyState, reconnect: policy }, inspect, clock: this.#callbacks });
     SocketStore.#bySystem.set(this.#actor.system, this);
-    this.#actor.on("*", (effect) => this.#enqueue(effect));
+    this.#actor.on("*", this.#enqueue);
     this.#actor.start();
-    this.#attachment = new SocketAttachment(socket, this.#observer);
+    this.#attachment = new SocketAttachment(socket, this.#callbacks);
     this.#publish();
   }
 
@@ -109,7 +141,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
 
   /** The reconnect options in effect, defaults applied (`enabled: false` without reconnect), frozen: for "attempt 2 of 5". */
   get reconnectOptions(): ReconnectOptions {
-    return this.#reconnect.options;
+    return this.#policy;
   }
 
   /** The current snapshot; the same object until something in it changes. */
@@ -123,7 +155,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
 
   /** The latest value of a topic (set by `handlers.route`) and its subscription; never cleared by the store. */
   topic<K extends keyof Topics>(name: K): TopicView<Topics[K]> {
-    return this.#topics.view(name);
+    return (this.#topics ??= new TopicRegistry()).view(name);
   }
 
   /**
@@ -160,7 +192,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
    */
   reconnect(): void {
     if (this.#isDisposed()) throw new SocketStoreError("ERR_STORE_DISPOSED", "SocketStore: reconnect() after dispose()");
-    if (!this.#reconnect.enabled) throw new SocketStoreError("ERR_RECONNECT_DISABLED", "SocketStore: reconnect() needs options.reconnect.enabled === true");
+    if (!this.#policy.enabled) throw new SocketStoreError("ERR_RECONNECT_DISABLED", "SocketStore: reconnect() needs options.reconnect.enabled === true");
     this.#step({ type: "STORE.RECONNECT" });
   }
 
@@ -191,7 +223,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     this.#handlers = NO_HANDLERS;
     this.#sendTarget = null;
     this.#listeners?.clear();
-    this.#topics.clearListeners();
+    this.#topics?.clearListeners();
     this.#actor.send({ type: "DISPOSE" });
     this.#effects = undefined;
     this.#attachment?.detach();
@@ -207,9 +239,6 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     return this.#actor.getSnapshot().status !== "active";
   }
 
-  #enqueue(effect: Effect): void {
-    (this.#effects ??= []).push(effect);
-  }
 
   /** Stops listening to the observed socket (ended, or replaced); returns whether it listened. */
   #letGo(): boolean {
@@ -227,7 +256,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
 
   #judgeClose(event: CloseEventLike, type: "SOCKET.CLOSED" | "STORE.DROP"): void {
     const close = { code: event.code, reason: event.reason ?? "", wasClean: event.wasClean === true };
-    const verdict = this.#actor.getSnapshot().hasTag("asksRetryOnClose") ? askRetryOnClose(this.#reconnect, event) : {};
+    const verdict = this.#actor.getSnapshot().hasTag("asksRetryOnClose") ? askRetryOnClose(this.#retryOnClose, event) : {};
     this.#step({ type, close, retryOnClose: verdict.retry });
     if ("thrown" in verdict) this.#report("ERR_RETRY_PREDICATE", "options.reconnect.retryOnClose threw", verdict.thrown);
     this.#call("onClose", event);
@@ -259,7 +288,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     this.#publish();
     if (call.signal.aborted) return;
     this.#letGo();
-    const { createSocket } = this.#reconnect;
+    const createSocket = this.#createSocket;
     const context = { attempt: call.attempt, previous: this.#socket, lastClose: this.#snapshot.lastClose, signal: call.signal };
     const factory = createSocket ? "options.reconnect.createSocket" : "the default socket factory";
     runFactory(
@@ -267,7 +296,7 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
       () => (createSocket ? createSocket(context) : createDefaultReplacement(context.previous)),
       (socket) => {
         this.#socket = socket;
-        this.#attachment = new SocketAttachment(socket, this.#observer);
+        this.#attachment = new SocketAttachment(socket, this.#callbacks);
         call.settle({ type: "REPLACEMENT.READY", readyState: socket.readyState });
         this.#settle();
       },

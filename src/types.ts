@@ -1,4 +1,4 @@
-import type { CloseRecord, ConnectionStatus } from "../machines/connection.js";
+import type { CloseRecord, ConnectionStatus, ReconnectPolicy } from "../machines/connection.js";
 import type { SocketStoreError } from "./errors.js";
 
 /** The status a UI shows. `reconnecting` and `error` only occur with reconnect enabled. */
@@ -90,16 +90,8 @@ export type SocketStoreReconnectOptions = {
   createSocket?: (context: ReplacementContext) => WebSocketLike | Promise<WebSocketLike>;
 };
 
-/** The reconnect options a store runs with (`store.reconnectOptions`), defaults applied. */
-export interface ReconnectOptions {
-  /** `false` when reconnect is off (the other fields then show the defaults and do nothing). */
-  readonly enabled: boolean;
-  readonly maxAttempts: number;
-  readonly backoff: "fixed" | "exponential";
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly connectTimeoutMs: number | false;
-}
+/** The reconnect options a store runs with (`store.reconnectOptions`), defaults applied: the machine's policy. */
+export type ReconnectOptions = ReconnectPolicy;
 
 /** One topic's new value, as returned by `handlers.route`. */
 export type TopicUpdate<Topics> = { [K in keyof Topics]: { topic: K; value: Topics[K] } }[keyof Topics];
