@@ -128,11 +128,11 @@ const CLOSE_EVENTS: Array<"SOCKET.CLOSED" | "STORE.DROP"> = ["SOCKET.CLOSED", "S
 
 
 export const connectionMachine = setup({
-  types: {
-    input: {} as ConnectionInput,
-    context: {} as ConnectionContext,
-    events: {} as ConnectionEvent,
-    emitted: {} as ConnectionEmitted,
+  types: {} as {
+    input: ConnectionInput;
+    context: ConnectionContext;
+    events: ConnectionEvent;
+    emitted: ConnectionEmitted;
   },
   actors: {
     // The SocketStore provides the real one (it calls the application's `createSocket`, or the
