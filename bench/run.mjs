@@ -25,6 +25,7 @@ const LABELS = {
   "raw-topic": "raw + hand-written topic map",
   "socket-store": "socket-store",
   "socket-store-route": "socket-store `onMessage` + `route` + topic subscriber",
+  "socket-store-no-connect-timeout": "socket-store, `connectTimeoutMs: false`",
   "socket-store-no-reconnect": "socket-store, reconnect off",
   "xstate-actor": "bare XState actor of `connectionMachine`",
   ...PEERS,
@@ -98,7 +99,7 @@ async function throughput(kind, names, goals, goal) {
 }
 
 async function memory(goals) {
-  const names = ["raw", "xstate-actor", "socket-store", "socket-store-no-reconnect", ...Object.keys(PEERS)];
+  const names = ["raw", "xstate-actor", "socket-store", "socket-store-no-connect-timeout", "socket-store-no-reconnect", ...Object.keys(PEERS)];
   const results = await roundRobin(names, MEMORY_PROCESSES, "memory.mjs", (name) => [name]);
   const median = (name) => (results[name].error ? Number.NaN : summarize(results[name].map((run) => run.bytesPerInstance)).median);
   const rows = names.map((name) => {

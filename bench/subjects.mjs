@@ -102,6 +102,20 @@ export const subjects = {
     },
   },
 
+  // The store above without the connect timer: what a cancelled XState timer leaves behind is
+  // the difference (docs/performance.md).
+  "socket-store-no-connect-timeout": {
+    kinds: ["memory"],
+    async load() {
+      const { SocketStore } = await loadSocketStore();
+      return ({ onMessage }) => {
+        const socket = new FakeSocket(FAKE_URL);
+        const store = new SocketStore(socket, { onMessage }, { reconnect: { enabled: true, connectTimeoutMs: false } });
+        return { send: (data) => store.send(data), dispose: () => store.dispose() };
+      };
+    },
+  },
+
   "socket-store-no-reconnect": {
     kinds: ["memory"],
     async load() {
