@@ -14,6 +14,21 @@ async function loadSocketStore() {
   return import("../dist/index.js");
 }
 
+/** A store on a FakeSocket with `options`, measured for memory only. */
+function idleStore(options) {
+  return {
+    kinds: ["memory"],
+    async load() {
+      const { SocketStore } = await loadSocketStore();
+      return ({ onMessage }) => {
+        const socket = new FakeSocket(FAKE_URL);
+        const store = new SocketStore(socket, { onMessage }, options);
+        return { send: (data) => store.send(data), dispose: () => store.dispose() };
+      };
+    },
+  };
+}
+
 /**
  * @typedef {{ send(data: unknown): void; dispose(): void }} SubjectHandle
  * @typedef {{ onMessage(event: unknown): void; onTopic?(): void }} SubjectCallbacks
@@ -104,29 +119,9 @@ export const subjects = {
 
   // The store above without the connect timer: what a cancelled XState timer leaves behind is
   // the difference (docs/performance.md).
-  "socket-store-no-connect-timeout": {
-    kinds: ["memory"],
-    async load() {
-      const { SocketStore } = await loadSocketStore();
-      return ({ onMessage }) => {
-        const socket = new FakeSocket(FAKE_URL);
-        const store = new SocketStore(socket, { onMessage }, { reconnect: { enabled: true, connectTimeoutMs: false } });
-        return { send: (data) => store.send(data), dispose: () => store.dispose() };
-      };
-    },
-  },
+  "socket-store-no-connect-timeout": idleStore({ reconnect: { enabled: true, connectTimeoutMs: false } }),
 
-  "socket-store-no-reconnect": {
-    kinds: ["memory"],
-    async load() {
-      const { SocketStore } = await loadSocketStore();
-      return ({ onMessage }) => {
-        const socket = new FakeSocket(FAKE_URL);
-        const store = new SocketStore(socket, { onMessage });
-        return { send: (data) => store.send(data), dispose: () => store.dispose() };
-      };
-    },
-  },
+  "socket-store-no-reconnect": idleStore(undefined),
 
   "xstate-actor": {
     kinds: ["memory"],
