@@ -46,6 +46,11 @@ export interface ReconnectPolicy extends Readonly<BackoffPolicy> {
   readonly connectTimeoutMs: number | false;
 }
 
+/** The connect timeout an attempt runs with: `false` when there is none, or reconnect is off. */
+function connectTimeoutOf(policy: ReconnectPolicy): number | false {
+  return policy.enabled ? policy.connectTimeoutMs : false;
+}
+
 export interface ConnectionInput {
   /** `readyState` of the socket handed to the store: 0 connecting, 1 open, 2 closing, 3 closed. */
   readyState: number;
@@ -145,7 +150,7 @@ export const connectionMachine = setup({
     startsOpen: ({ context }) => context.readyState === 1,
     startsClosing: ({ context }) => context.readyState === 2,
     isReconnectEnabled: ({ context }) => context.policy.enabled === true,
-    hasConnectTimeout: ({ context }) => context.policy.enabled === true && context.policy.connectTimeoutMs !== false,
+    hasConnectTimeout: ({ context }) => connectTimeoutOf(context.policy) !== false,
     isCreatingSocket: stateIn("#creatingSocket"),
     timesOutCreatingSocket: and(["hasConnectTimeout", "isCreatingSocket"]),
     isStillConnecting: ({ event }) => {
@@ -182,7 +187,7 @@ export const connectionMachine = setup({
     stabilityWindow: ({ context }) => context.policy.maxDelayMs,
     // `false` is not a number: XState then raises the event at once, without a timer, and the
     // transition's guard (`hasConnectTimeout`) declines it. So no timer runs without a timeout.
-    connectTimeout: ({ context }) => (context.policy.enabled ? context.policy.connectTimeoutMs : false) as number,
+    connectTimeout: ({ context }) => connectTimeoutOf(context.policy) as number,
     // A compliant socket fires `close` right after such an `error`; one task is long enough to wait.
     closeGrace: 0,
   },
