@@ -1,8 +1,9 @@
 // @vitest-environment node
 import { derived, get, type Readable as SvelteReadable } from "svelte/store";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { SocketStore, SocketStoreError, isSocketStoreError, type ConnectionSnapshot } from "../../src/index.js";
+import { SocketStore, SocketStoreError, type ConnectionSnapshot } from "../../src/index.js";
 import { connection, socketStore, topic } from "../../src/svelte/index.js";
+import { thrown } from "../facade/harness.js";
 import { SocketLog } from "../react/socket-log.js";
 
 type Topics = { price: number };
@@ -246,17 +247,12 @@ describe("socketStore(create) where there is a document (the browser)", () => {
 
 describe("arguments", () => {
   function expectInvalid(run: () => unknown, name: string) {
-    let error: unknown;
-    try {
-      run();
-    } catch (caught) {
-      error = caught;
-    }
-    expect(isSocketStoreError(error) && error.code).toBe("ERR_INVALID_ARGUMENT");
+    const error = thrown(run);
+    expect(error.code).toBe("ERR_INVALID_ARGUMENT");
     expect(error).toBeInstanceOf(SocketStoreError);
-    expect((error as Error).message).toContain(name);
-    expect((error as Error).message.startsWith("SocketStore: ")).toBe(true);
-    expect((error as Error).message).not.toContain("example.test");
+    expect(error.message).toContain(name);
+    expect(error.message.startsWith("SocketStore: ")).toBe(true);
+    expect(error.message).not.toContain("example.test");
   }
 
   it("refuse what is not a SocketStore, a create that is not a function, and a run that is not a function", () => {

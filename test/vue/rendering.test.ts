@@ -2,8 +2,9 @@
 import { mount } from "@vue/test-utils";
 import { defineComponent, effectScope, h, isReadonly, nextTick, onUpdated, ref, shallowRef, watch, type PropType, type Ref } from "vue";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SocketStore, SocketStoreError, isSocketStoreError, type ConnectionSnapshot } from "../../src/index.js";
+import { SocketStore, SocketStoreError, type ConnectionSnapshot } from "../../src/index.js";
 import { useConnection, useSocketStore, useTopic } from "../../src/vue/index.js";
+import { thrown } from "../facade/harness.js";
 import { SocketLog } from "../react/socket-log.js";
 
 type Topics = { price: number; volume: number };
@@ -219,17 +220,12 @@ describe("useTopic's ref", () => {
 
 describe("arguments", () => {
   function expectInvalid(run: () => unknown, name: string) {
-    let error: unknown;
-    try {
-      inScope(run);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(isSocketStoreError(error) && error.code).toBe("ERR_INVALID_ARGUMENT");
+    const error = thrown(() => inScope(run));
+    expect(error.code).toBe("ERR_INVALID_ARGUMENT");
     expect(error).toBeInstanceOf(SocketStoreError);
-    expect((error as Error).message).toContain(name);
-    expect((error as Error).message.startsWith("SocketStore: ")).toBe(true);
-    expect((error as Error).message).not.toContain("example.test");
+    expect(error.message).toContain(name);
+    expect(error.message.startsWith("SocketStore: ")).toBe(true);
+    expect(error.message).not.toContain("example.test");
   }
 
   it("refuse a create that is not a function, and a source that is not a watch source", () => {
