@@ -131,7 +131,6 @@ export interface ReplacementRequest {
 // The events that report a close; the close guards and `recordClose` serve only these.
 const CLOSE_EVENTS: Array<"SOCKET.CLOSED" | "STORE.DROP"> = ["SOCKET.CLOSED", "STORE.DROP"];
 
-
 export const connectionMachine = setup({
   types: {} as {
     input: ConnectionInput;

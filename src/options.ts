@@ -21,7 +21,6 @@ const DEFAULTS: ReconnectOptions = Object.freeze({
   connectTimeoutMs: 10_000,
 });
 
-
 // setTimeout fires at once for delays above this, which would turn a backoff into a busy loop.
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
 

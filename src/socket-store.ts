@@ -239,7 +239,6 @@ export class SocketStore<Topics extends Record<string, unknown> = Record<string,
     return this.#actor.getSnapshot().status !== "active";
   }
 
-
   /** Stops listening to the observed socket (ended, or replaced); returns whether it listened. */
   #letGo(): boolean {
     const listened = this.#attachment !== null;

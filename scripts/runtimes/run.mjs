@@ -128,12 +128,17 @@ function prepare(runtime) {
   runtime.run = (server, options) => runProcess(binary, "global", server, options);
 }
 
+/** A row's result for scenario `id`, if the runtime reported one. */
+function resultOf(row, id) {
+  return row.results.find((entry) => entry.id === id);
+}
+
 function table(rows, scenarioIds) {
   const header = `| Runtime | WebSocket client | ${scenarioIds.join(" | ")} |`;
   const rule = `|---|---|${scenarioIds.map(() => ":-:").join("|")}|`;
   const lines = rows.map((row) => {
     const cells = scenarioIds.map((id) => {
-      const result = row.results.find((entry) => entry.id === id);
+      const result = resultOf(row, id);
       if (!result) return "✗ (no result)";
       return result.ok ? "✓" : "✗";
     });
@@ -156,9 +161,8 @@ function boundedTime(rows) {
     "|---|---|:-:|---|---|---|---|",
   ];
   for (const row of rows) {
-    const result = (id) => row.results.find((entry) => entry.id === id);
-    const d = result("d");
-    const i = result("i");
+    const d = resultOf(row, "d");
+    const i = resultOf(row, "i");
     const dEnded = d?.details?.endedBy ? countedRules(d.details.endedBy) : "–";
     const readyStates = d?.details?.readyStateAtError ? d.details.readyStateAtError.join(", ") : "–";
     const toError = d?.details?.msToError === undefined ? "–" : `${d.details.msToError} ms (${d.details.boundMs} ms)`;
@@ -176,10 +180,9 @@ function observations(rows) {
     "|---|---|:-:|---|:-:|",
   ];
   for (const row of rows) {
-    const result = (id) => row.results.find((entry) => entry.id === id);
-    const d = result("d")?.details ?? {};
-    const f = result("f")?.details ?? {};
-    const i = result("i")?.details ?? {};
+    const d = resultOf(row, "d")?.details ?? {};
+    const f = resultOf(row, "f")?.details ?? {};
+    const i = resultOf(row, "i")?.details ?? {};
     const sockets = (d.endedBy?.length ?? 0) + 1;
     const refused = d.requestsPerRefusedSocket === undefined ? "–" : `${d.requestsPerRefusedSocket}; ${d.socketErrors} over ${sockets} sockets (1 terminated, ${sockets - 1} refused); ${(d.refusedCloses ?? []).join(", ")}`;
     const hung = i.hungEnded === undefined ? "–" : `${i.hungEnded}${i.hungEnded.split("/")[0] === i.hungEnded.split("/")[1] ? "" : ` within ${(i.dropEndWaitMs ?? 0) / 1000} s`}`;
@@ -250,7 +253,7 @@ async function main() {
     if (outcome.version) runtime.label = outcome.version;
     const row = { id: runtime.id, label: runtime.label, client: runtime.client, results: outcome.results ?? [], uncaught: outcome.uncaught ?? [], consoleLines: outcome.consoleLines };
     rows.push(row);
-    const passed = scenarioIds.filter((id) => row.results.find((entry) => entry.id === id)?.ok).length;
+    const passed = scenarioIds.filter((id) => resultOf(row, id)?.ok).length;
     process.stdout.write(`${row.label} · ${row.client}: ${passed}/${scenarioIds.length} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     for (const result of row.results.filter((entry) => !entry.ok)) process.stdout.write(`  ✗ ${result.id} ${result.name}\n${result.failures.map((line) => `      ${line}`).join("\n")}\n`);
     for (const line of row.uncaught) process.stdout.write(`  ✗ ${line}\n`);
@@ -260,7 +263,7 @@ async function main() {
   let failed = 0;
   for (const row of rows) {
     for (const id of scenarioIds) {
-      if (row.results.find((entry) => entry.id === id)?.ok) passed += 1;
+      if (resultOf(row, id)?.ok) passed += 1;
       else failed += 1;
     }
     failed += row.uncaught.length;
